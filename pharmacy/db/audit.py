@@ -1,0 +1,115 @@
+"""Read-only audit source for `verify`: streams raw movement rows in the chain's canonical forms.
+
+On SQLite the stored text already is the canonical form (see domain/chain.py), so rows are hashed as read;
+on PostgreSQL UUIDs and timestamps are converted. Rows are fetched in batches, never all at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Engine, select, text
+
+from pharmacy.db import rows as r
+from pharmacy.db.types import UTCDateTime
+from pharmacy.domain.chain import canonical_time
+from pharmacy.domain.reference import PeriodClose
+
+_COLUMNS = (
+    "pharmacy_id, seq, id, kind, book, occurred_at, recorded_at, medicine_id, lot_id, quantity, "
+    "lot_balance_after, medicine_balance_after, supplier_id, prescription_id, patient_id, document, "
+    "entered_by_id, checked_by_id, reason, reverses_id, imported, prev_hash, hash"
+)
+_BATCH = 20_000
+EXPECTED_TRIGGERS = {
+    "sqlite": [f"{t}_append_only_{op}" for t in r.APPEND_ONLY_TABLES for op in ("update", "delete")],
+    "postgresql": [f"{t}_append_only_{op}" for t in r.APPEND_ONLY_TABLES for op in ("row", "truncate")],
+}
+
+
+def _pg_values(row: tuple[Any, ...]) -> list[Any]:
+    values: list[Any] = list(row[:21])
+    for i in (2, 13, 19):
+        value = values[i]
+        if isinstance(value, UUID):
+            values[i] = value.hex
+    for i in (5, 6):
+        moment = values[i]
+        if isinstance(moment, datetime):
+            values[i] = canonical_time(moment)
+    values[20] = 1 if values[20] else 0
+    return values
+
+
+class SqlAuditSource:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.dialect = engine.dialect.name
+
+    def pharmacy_ids(self) -> list[int]:
+        with self.engine.connect() as conn:
+            return list(conn.scalars(select(r.PharmacyRow.id).order_by(r.PharmacyRow.id)))
+
+    def chain_rows(self, pharmacy_id: int) -> Iterator[tuple[list[Any], str, str]]:
+        sql = f"SELECT {_COLUMNS} FROM movements WHERE pharmacy_id = :p ORDER BY seq"  # noqa: S608
+        with self.engine.connect() as conn:
+            result = conn.execution_options(stream_results=True, yield_per=_BATCH).execute(
+                text(sql), {"p": pharmacy_id}
+            )
+            sqlite = self.dialect == "sqlite"
+            for part in result.partitions(_BATCH):
+                for row in part:
+                    values = list(row[:21]) if sqlite else _pg_values(tuple(row))
+                    yield values, row[21], row[22]
+
+    def stored_balances(self, pharmacy_id: int) -> dict[tuple[int, str], int]:
+        q = select(r.BalanceRow.lot_id, r.BalanceRow.book, r.BalanceRow.balance).where(
+            r.BalanceRow.pharmacy_id == pharmacy_id
+        )
+        with self.engine.connect() as conn:
+            return {(lot, book): bal for lot, book, bal in conn.execute(q)}
+
+    def stored_head(self, pharmacy_id: int) -> tuple[int, str]:
+        q = select(r.ChainHeadRow.last_seq, r.ChainHeadRow.last_hash).where(r.ChainHeadRow.pharmacy_id == pharmacy_id)
+        with self.engine.connect() as conn:
+            seq, last = conn.execute(q).one()
+        return int(seq), str(last)
+
+    def closes(self, pharmacy_id: int) -> list[PeriodClose]:
+        q = select(r.PeriodCloseRow).where(r.PeriodCloseRow.pharmacy_id == pharmacy_id)
+        with self.engine.connect() as conn:
+            rows = conn.execute(q.order_by(r.PeriodCloseRow.month)).mappings()
+            return [
+                PeriodClose(
+                    x["pharmacy_id"],
+                    x["month"],
+                    x["head_seq"],
+                    x["head_hash"],
+                    x["signed_by_id"],
+                    UTCDateTime().process_result_value(x["signed_at"], self.engine.dialect) or x["signed_at"],
+                )
+                for x in rows
+            ]
+
+    def hash_at(self, pharmacy_id: int, seq: int) -> str | None:
+        q = select(r.MovementRow.hash).where(r.MovementRow.pharmacy_id == pharmacy_id, r.MovementRow.seq == seq)
+        with self.engine.connect() as conn:
+            return conn.scalar(q)
+
+    def first_entry_dated_before(self, pharmacy_id: int, after_seq: int, before: datetime) -> int | None:
+        m = r.MovementRow
+        q = select(m.seq).where(m.pharmacy_id == pharmacy_id, m.seq > after_seq, m.occurred_at < before)
+        with self.engine.connect() as conn:
+            return conn.scalar(q.order_by(m.seq).limit(1))
+
+    def missing_triggers(self) -> list[str]:
+        if self.dialect == "sqlite":
+            sql = "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+        else:
+            sql = "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgenabled <> 'D'"
+        with self.engine.connect() as conn:
+            present = set(conn.scalars(text(sql)))
+        return [name for name in EXPECTED_TRIGGERS.get(self.dialect, []) if name not in present]

@@ -1,0 +1,197 @@
+"""Repository of reference data (pharmacies, users, catalogue, lots, parties, prescriptions) on a Session."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from pharmacy.db import mapping as to
+from pharmacy.db import rows as r
+from pharmacy.domain.chain import GENESIS_HASH
+from pharmacy.domain.reference import (
+    Lot,
+    Medicine,
+    MedicineClass,
+    Patient,
+    Pharmacy,
+    Prescriber,
+    Prescription,
+    Supplier,
+    User,
+)
+
+
+def _fields(value: object, *, drop: tuple[str, ...] = ("id",)) -> dict[str, object]:
+    return {k: v for k, v in vars(value).items() if k not in drop}
+
+
+class SqlReferenceStore:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def pharmacy(self, pharmacy_id: int) -> Pharmacy | None:
+        row = self.s.get(r.PharmacyRow, pharmacy_id)
+        return to.pharmacy(row) if row else None
+
+    def pharmacy_by_code(self, code: str) -> Pharmacy | None:
+        row = self.s.scalar(select(r.PharmacyRow).where(r.PharmacyRow.code == code))
+        return to.pharmacy(row) if row else None
+
+    def pharmacies(self) -> list[Pharmacy]:
+        return [to.pharmacy(x) for x in self.s.scalars(select(r.PharmacyRow).order_by(r.PharmacyRow.id))]
+
+    def add_pharmacy(self, pharmacy: Pharmacy) -> Pharmacy:
+        values = _fields(pharmacy)
+        values["profile"] = pharmacy.profile.value
+        row = r.PharmacyRow(**values)
+        self.s.add(row)
+        self.s.flush()
+        self.s.add(r.ChainHeadRow(pharmacy_id=row.id, last_seq=0, last_hash=GENESIS_HASH, latest_occurred=None))
+        self.s.flush()
+        return to.pharmacy(row)
+
+    def user(self, user_id: int) -> User | None:
+        row = self.s.get(r.UserRow, user_id)
+        return to.user(row) if row else None
+
+    def user_by_name(self, pharmacy_id: int, username: str) -> User | None:
+        q = select(r.UserRow).where(r.UserRow.pharmacy_id == pharmacy_id, r.UserRow.username == username)
+        row = self.s.scalar(q)
+        return to.user(row) if row else None
+
+    def users(self, pharmacy_id: int) -> list[User]:
+        q = select(r.UserRow).where(r.UserRow.pharmacy_id == pharmacy_id).order_by(r.UserRow.username)
+        return [to.user(x) for x in self.s.scalars(q)]
+
+    def add_user(self, user: User) -> User:
+        values = _fields(user)
+        values["role"] = user.role.value
+        row = r.UserRow(**values)
+        self.s.add(row)
+        self.s.flush()
+        return to.user(row)
+
+    def set_user_state(self, user_id: int, *, active: bool, failed_attempts: int, locked: bool) -> None:
+        self.s.execute(
+            update(r.UserRow)
+            .where(r.UserRow.id == user_id)
+            .values(active=active, failed_attempts=failed_attempts, locked=locked)
+        )
+
+    def medicine(self, medicine_id: int) -> Medicine | None:
+        row = self.s.get(r.MedicineRow, medicine_id)
+        return to.medicine(row) if row else None
+
+    def medicine_by_code(self, code: str) -> Medicine | None:
+        row = self.s.scalar(select(r.MedicineRow).where(r.MedicineRow.code == code))
+        return to.medicine(row) if row else None
+
+    def medicine_by_gtin(self, gtin: str) -> Medicine | None:
+        q = select(r.MedicineRow).join(r.MedicineCodeRow).where(r.MedicineCodeRow.code == gtin)
+        row = self.s.scalar(q)
+        return to.medicine(row) if row else None
+
+    def medicines(self) -> list[Medicine]:
+        return [to.medicine(x) for x in self.s.scalars(select(r.MedicineRow).order_by(r.MedicineRow.code))]
+
+    def add_medicine(self, medicine: Medicine, gtins: tuple[str, ...]) -> tuple[Medicine, bool]:
+        """Insert unless the code exists (a concurrent pharmacy may add the same product); say which."""
+        insert = sqlite_insert if self.s.get_bind().dialect.name == "sqlite" else pg_insert
+        done = self.s.execute(
+            insert(r.MedicineRow).values(**_fields(medicine)).on_conflict_do_nothing(index_elements=["code"])
+        )
+        created = cast(CursorResult[Any], done).rowcount == 1
+        saved = self.medicine_by_code(medicine.code)
+        assert saved is not None
+        if created:
+            for code in gtins:
+                self.s.add(r.MedicineCodeRow(medicine_id=saved.id, kind="gtin", code=code))
+            self.s.flush()
+        return saved, created
+
+    def gtins(self, medicine_id: int) -> tuple[str, ...]:
+        q = select(r.MedicineCodeRow.code).where(r.MedicineCodeRow.medicine_id == medicine_id)
+        return tuple(self.s.scalars(q.order_by(r.MedicineCodeRow.code)))
+
+    def add_medicine_class(self, entry: MedicineClass) -> None:
+        self.s.add(r.MedicineClassRow(**_fields(entry, drop=())))
+        self.s.flush()
+
+    def medicine_classes(self, medicine_id: int) -> list[MedicineClass]:
+        q = select(r.MedicineClassRow).where(r.MedicineClassRow.medicine_id == medicine_id)
+        return [
+            MedicineClass(x.medicine_id, x.jurisdiction, x.class_code, x.effective_from)
+            for x in self.s.scalars(q.order_by(r.MedicineClassRow.effective_from))
+        ]
+
+    def lot(self, lot_id: int) -> Lot | None:
+        row = self.s.get(r.LotRow, lot_id)
+        return to.lot(row) if row else None
+
+    def lot_by_batch(self, pharmacy_id: int, medicine_id: int, batch: str) -> Lot | None:
+        q = select(r.LotRow).where(
+            r.LotRow.pharmacy_id == pharmacy_id, r.LotRow.medicine_id == medicine_id, r.LotRow.batch == batch
+        )
+        row = self.s.scalar(q)
+        return to.lot(row) if row else None
+
+    def add_lot(self, lot: Lot) -> Lot:
+        row = r.LotRow(**_fields(lot))
+        self.s.add(row)
+        self.s.flush()
+        return to.lot(row)
+
+    def supplier_by_code(self, pharmacy_id: int, code: str) -> Supplier | None:
+        q = select(r.SupplierRow).where(r.SupplierRow.pharmacy_id == pharmacy_id, r.SupplierRow.code == code)
+        row = self.s.scalar(q)
+        return to.supplier(row) if row else None
+
+    def add_supplier(self, supplier: Supplier) -> Supplier:
+        row = r.SupplierRow(**_fields(supplier))
+        self.s.add(row)
+        self.s.flush()
+        return to.supplier(row)
+
+    def prescriber_by_code(self, pharmacy_id: int, code: str) -> Prescriber | None:
+        q = select(r.PrescriberRow).where(r.PrescriberRow.pharmacy_id == pharmacy_id, r.PrescriberRow.code == code)
+        row = self.s.scalar(q)
+        return to.prescriber(row) if row else None
+
+    def add_prescriber(self, prescriber: Prescriber) -> Prescriber:
+        row = r.PrescriberRow(**_fields(prescriber))
+        self.s.add(row)
+        self.s.flush()
+        return to.prescriber(row)
+
+    def patient_by_code(self, pharmacy_id: int, code: str) -> Patient | None:
+        q = select(r.PatientRow).where(r.PatientRow.pharmacy_id == pharmacy_id, r.PatientRow.code == code)
+        row = self.s.scalar(q)
+        return to.patient(row) if row else None
+
+    def add_patient(self, patient: Patient) -> Patient:
+        row = r.PatientRow(**_fields(patient))
+        self.s.add(row)
+        self.s.flush()
+        return to.patient(row)
+
+    def prescription(self, pharmacy_id: int, prescription_id: UUID) -> Prescription | None:
+        row = self.s.get(r.PrescriptionRow, prescription_id)
+        return to.prescription(row) if row and row.pharmacy_id == pharmacy_id else None
+
+    def prescriptions_by_number(self, pharmacy_id: int, number: str) -> list[Prescription]:
+        q = select(r.PrescriptionRow).where(
+            r.PrescriptionRow.pharmacy_id == pharmacy_id, r.PrescriptionRow.number == number
+        )
+        return [to.prescription(x) for x in self.s.scalars(q)]
+
+    def add_prescription(self, prescription: Prescription) -> Prescription:
+        row = r.PrescriptionRow(**_fields(prescription, drop=()))
+        self.s.add(row)
+        self.s.flush()
+        return to.prescription(row)

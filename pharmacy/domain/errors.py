@@ -1,0 +1,244 @@
+"""Typed register errors: each carries a stable code and a translatable message telling the user what to do.
+
+Messages are English msgids with {placeholders}; the edges (CLI, TUI) translate the template, then format it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import ClassVar
+
+
+def N_(message: str) -> str:
+    """Mark a string for translation extraction without translating it here."""
+    return message
+
+
+def _identity(message: str) -> str:
+    return message
+
+
+class RegisterError(Exception):
+    """A refused command: nothing was changed. `code` is stable for scripts; `render` is for people."""
+
+    code: ClassVar[str] = "error"
+    template: ClassVar[str] = N_("The command was refused.")
+
+    def __init__(self, **params: object) -> None:
+        self.params = params
+        super().__init__(self.render())
+
+    def render(self, translate: Callable[[str], str] = _identity) -> str:
+        return translate(self.template).format(**self.params)
+
+
+class NotFound(RegisterError):
+    code = "not_found"
+    template = N_("Nothing is recorded under “{key}”.")
+
+
+class UnknownMedicine(NotFound):
+    code = "unknown_medicine"
+    template = N_("No medicine “{key}” in the catalogue. Check the code or scan the pack again.")
+
+
+class UnknownLot(NotFound):
+    code = "unknown_lot"
+    template = N_("No batch “{key}” of {medicine} is recorded. Check the batch number on the pack.")
+
+
+class UnknownUser(NotFound):
+    code = "unknown_user"
+    template = N_("No user “{key}”. Check the username.")
+
+
+class UnknownSupplier(NotFound):
+    code = "unknown_supplier"
+    template = N_("No supplier “{key}”. Add the supplier first or check its code.")
+
+
+class UnknownPrescriber(NotFound):
+    code = "unknown_prescriber"
+    template = N_("No prescriber “{key}”. Add the prescriber first or check the code.")
+
+
+class UnknownPatient(NotFound):
+    code = "unknown_patient"
+    template = N_("No patient “{key}”. Add the patient first or check the code.")
+
+
+class UnknownPrescription(NotFound):
+    code = "unknown_prescription"
+    template = N_("No prescription “{key}”. Record the prescription first or check its number.")
+
+
+class UnknownMovement(NotFound):
+    code = "unknown_movement"
+    template = N_("No register entry “{key}”. Give the entry's sequence number or id.")
+
+
+class UnknownPharmacy(NotFound):
+    code = "unknown_pharmacy"
+    template = N_("No pharmacy “{key}” in this database. Run `pharmacy init` or name the right one.")
+
+
+class AmbiguousPrescription(RegisterError):
+    code = "ambiguous_prescription"
+    template = N_("{count} prescriptions carry the number “{key}”. Give the prescription's id instead.")
+
+
+class InvalidQuantity(RegisterError):
+    code = "invalid_quantity"
+    template = N_("“{text}” is not a quantity. Type a number such as 10 or 2.5.")
+
+
+class QuantityNotPositive(RegisterError):
+    code = "quantity_not_positive"
+    template = N_("The quantity must be more than zero; “{text}” was given.")
+
+
+class QuantityZero(RegisterError):
+    code = "quantity_zero"
+    template = N_("An adjustment of zero changes nothing; give the difference found, e.g. -2 or 3.")
+
+
+class QuantityOffStep(RegisterError):
+    code = "quantity_off_step"
+    template = N_("{medicine} is recorded in steps of {step} {unit}; {text} is not a multiple of it.")
+
+
+class QuantityTooLarge(RegisterError):
+    code = "quantity_too_large"
+    template = N_("{text} {unit} is more than one entry may record ({limit} {unit}). Check for a typo.")
+
+
+class InsufficientStock(RegisterError):
+    code = "insufficient_stock"
+    template = N_("Batch {batch} of {medicine} holds {available} {unit}; {requested} {unit} cannot be taken from it.")
+
+
+class ExceedsPrescription(RegisterError):
+    code = "exceeds_prescription"
+    template = N_("Prescription {number} leaves {remaining} {unit} to supply; {requested} {unit} is more than that.")
+
+
+class PrescriptionMedicineMismatch(RegisterError):
+    code = "prescription_medicine_mismatch"
+    template = N_("Prescription {number} is for {prescribed}, not {medicine}. Scan the prescribed medicine.")
+
+
+class LotExpired(RegisterError):
+    code = "lot_expired"
+    template = N_("Batch {batch} expired on {expiry}. It cannot be dispensed or received; quarantine it.")
+
+
+class LotExpiryMismatch(RegisterError):
+    code = "lot_expiry_mismatch"
+    template = N_("Batch {batch} is recorded with expiry {recorded}, not {given}. Check the pack.")
+
+
+class OccurredInFuture(RegisterError):
+    code = "occurred_in_future"
+    template = N_("The time {occurred_at} is in the future. Enter when it actually happened.")
+
+
+class PeriodClosed(RegisterError):
+    code = "period_closed"
+    template = N_(
+        "{month} is closed and signed; nothing can be dated inside it. "
+        "Record it today with a note referring to {month}."
+    )
+
+
+class OutsideLateEntryWindow(RegisterError):
+    code = "outside_late_entry_window"
+    template = N_(
+        "{occurred_at} is more than {days} day(s) ago, beyond this pharmacy's late-entry window. "
+        "Record it today with a note saying when it happened."
+    )
+
+
+class ImportOutOfOrder(RegisterError):
+    code = "import_out_of_order"
+    template = N_(
+        "Imported history must move forward: {occurred_at} is before the latest entry ({latest}). "
+        "Sort the history by date."
+    )
+
+
+class IdempotencyConflict(RegisterError):
+    code = "idempotency_conflict"
+    template = N_("The id {id} was already used for a different command. Generate a new id for a new command.")
+
+
+class AuthenticationFailed(RegisterError):
+    code = "authentication_failed"
+    template = N_("Wrong username or PIN for “{username}”. {attempts_left} attempt(s) left before the account locks.")
+
+
+class UserLocked(RegisterError):
+    code = "user_locked"
+    template = N_("The account “{username}” is locked after too many wrong PINs. Ask an administrator to unlock it.")
+
+
+class UserInactive(RegisterError):
+    code = "user_inactive"
+    template = N_("The account “{username}” is disabled. Ask an administrator.")
+
+
+class RoleNotPermitted(RegisterError):
+    code = "role_not_permitted"
+    template = N_("A {role} may not {action}. Ask a pharmacist.")
+
+
+class SecondPersonRequired(RegisterError):
+    code = "second_person_required"
+    template = N_("A {kind} must be checked by a second person. Give the checker's username and PIN.")
+
+
+class SecondPersonIsActor(RegisterError):
+    code = "second_person_is_actor"
+    template = N_("The checker must be a different person from {username}, who entered it.")
+
+
+class ReasonRequired(RegisterError):
+    code = "reason_required"
+    template = N_("A {kind} needs a reason. Say why, e.g. “count error” or “wrong batch entered”.")
+
+
+class DocumentRequired(RegisterError):
+    code = "document_required"
+    template = N_("A {kind} needs its document number (invoice, delivery note or order form).")
+
+
+class AlreadyReversed(RegisterError):
+    code = "already_reversed"
+    template = N_("Entry {seq} was already reversed by entry {by_seq}.")
+
+
+class CannotReverseCorrection(RegisterError):
+    code = "cannot_reverse_correction"
+    template = N_("Entry {seq} is itself a correction. Record a new entry for the right quantity instead.")
+
+
+class AlreadyExists(RegisterError):
+    code = "already_exists"
+    template = N_("{what} “{key}” already exists with different details. Use another code or the existing one.")
+
+
+class InvalidValue(RegisterError):
+    code = "invalid_value"
+    template = N_("{field}: {problem}")
+
+
+class MonthNotOver(RegisterError):
+    code = "month_not_over"
+    template = N_("{month} has not ended yet; it can be closed from the first day of the next month.")
+
+
+class MonthAlreadyClosed(RegisterError):
+    code = "month_already_closed"
+    template = N_(
+        "{month} is already closed. A closed month cannot be reopened; record late findings in the "
+        "open month with a reference to {month}."
+    )

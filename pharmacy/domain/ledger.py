@@ -1,0 +1,135 @@
+"""The ledger fold and its auditor: balances are a fold over the movements, never a stored truth.
+
+`LedgerAuditor` replays a pharmacy's movements in sequence order and names the first one whose sequence,
+hash link, hash or stated balances disagree with the fold. `verify` and the property tests both use it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from pharmacy.domain.chain import GENESIS_HASH, hashed_values, link_hash
+from pharmacy.domain.errors import N_
+from pharmacy.domain.movement import Movement
+
+BalanceKey = tuple[int, str]  # (lot_id or medicine_id, book)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """The first disagreement found: which entry, and what is wrong with it (a translatable template)."""
+
+    seq: int
+    template: str
+    params: dict[str, object] = field(default_factory=dict)
+
+    def render(self) -> str:
+        return self.template.format(seq=self.seq, **self.params)
+
+
+@dataclass
+class LedgerAuditor:
+    """Feeds on movements in sequence order; holds the folded balances and the first problem found."""
+
+    lot_balances: dict[BalanceKey, int] = field(default_factory=dict)
+    medicine_balances: dict[BalanceKey, int] = field(default_factory=dict)
+    last_seq: int = 0
+    last_hash: str = GENESIS_HASH
+    problem: Problem | None = None
+    count: int = 0
+
+    def feed(self, movement: Movement) -> bool:
+        """Check one movement; returns False (and records the problem) at the first disagreement."""
+        return self.feed_row(hashed_values(movement), movement.prev_hash, movement.hash)
+
+    def feed_row(self, values: list[Any], prev_hash: str, stored_hash: str) -> bool:
+        """Check one raw row whose values follow `chain.HASHED_FIELDS` (seq at 1, book 4, medicine 7 …)."""
+        return self.feed_raw(
+            values[1],
+            values,
+            prev_hash,
+            stored_hash,
+            values[8],
+            values[7],
+            values[4],
+            values[9],
+            values[10],
+            values[11],
+        )
+
+    def feed_raw(
+        self,
+        seq: int,
+        values: list[object],
+        prev_hash: str,
+        stored_hash: str,
+        lot_id: int,
+        medicine_id: int,
+        book: str,
+        quantity: int,
+        lot_after: int,
+        medicine_after: int,
+    ) -> bool:
+        if self.problem is not None:
+            return False
+        problem = self._chain_problem(seq, values, prev_hash, stored_hash)
+        if problem is None:
+            problem = self._balance_problem(seq, lot_id, medicine_id, book, quantity, lot_after, medicine_after)
+        if problem is not None:
+            self.problem = problem
+            return False
+        self.last_seq, self.last_hash = seq, stored_hash
+        self.count += 1
+        return True
+
+    def _chain_problem(self, seq: int, values: list[object], prev: str, stored: str) -> Problem | None:
+        if seq != self.last_seq + 1:
+            return Problem(seq, N_("entry {seq}: sequence gap, expected {expected}"), {"expected": self.last_seq + 1})
+        if prev != self.last_hash:
+            return Problem(
+                seq, N_("entry {seq}: does not link to the hash of entry {prev_seq}"), {"prev_seq": self.last_seq}
+            )
+        if link_hash(prev, values) != stored:
+            return Problem(seq, N_("entry {seq}: content does not match its hash (altered after it was written)"))
+        return None
+
+    def _balance_problem(
+        self,
+        seq: int,
+        lot_id: int,
+        medicine_id: int,
+        book: str,
+        quantity: int,
+        lot_after: int,
+        med_after: int,
+    ) -> Problem | None:
+        lot_balance = self.lot_balances.get((lot_id, book), 0) + quantity
+        med_balance = self.medicine_balances.get((medicine_id, book), 0) + quantity
+        self.lot_balances[(lot_id, book)] = lot_balance
+        self.medicine_balances[(medicine_id, book)] = med_balance
+        if lot_balance < 0:
+            return Problem(seq, N_("entry {seq}: batch balance goes negative ({balance})"), {"balance": lot_balance})
+        if lot_balance != lot_after:
+            return Problem(
+                seq,
+                N_("entry {seq}: states batch balance {stated}, the ledger folds to {folded}"),
+                {"stated": lot_after, "folded": lot_balance},
+            )
+        if med_balance != med_after:
+            return Problem(
+                seq,
+                N_("entry {seq}: states medicine balance {stated}, the ledger folds to {folded}"),
+                {"stated": med_after, "folded": med_balance},
+            )
+        return None
+
+
+def fold(movements: Iterable[Movement]) -> dict[BalanceKey, int]:
+    """Balance per (lot, book) after the given movements."""
+    balances: dict[BalanceKey, int] = {}
+    for m in movements:
+        key = (m.lot_id, m.book.value)
+        balances[key] = balances.get(key, 0) + m.quantity
+    return balances

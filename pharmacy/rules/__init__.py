@@ -1,0 +1,1 @@
+"""Jurisdiction rule packs: pure functions over domain values, their parameters kept as data."""

@@ -1,0 +1,1 @@
+"""Pydantic v2 models at the edges only: JSON commands, CSV imports, settings."""

@@ -1,0 +1,181 @@
+"""Appending to the register: the one place a movement is written, under the pharmacy's chain-head lock.
+
+Every movement verb goes through `run_movement`: check the actor and the checker, take the lock, return the
+first outcome of a retried id, build the draft, check the timing and the balance, hash, write, commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from pharmacy.domain.chain import hashed_values, link_hash
+from pharmacy.domain.errors import N_, InsufficientStock, InvalidValue, UnknownPharmacy
+from pharmacy.domain.movement import KIND_LABEL, Book, Movement, MovementKind
+from pharmacy.domain.ports import UnitOfWork
+from pharmacy.domain.quantity import format_quantity
+from pharmacy.domain.reference import ChainHead, Lot, Medicine, Pharmacy
+from pharmacy.domain.roles import MAY_ENTER, require_role
+from pharmacy.domain.timing import TimingPolicy, check_occurred_at
+from pharmacy.services.auth import ensure_usable, second_person
+from pharmacy.services.commands import Credentials
+from pharmacy.services.context import ServiceContext
+from pharmacy.services.idempotency import previous_outcome, remember
+from pharmacy.services.results import Actor, Recorded
+
+
+@dataclass(frozen=True, kw_only=True)
+class Draft:
+    """A movement before the register gives it its sequence number, balances and hash."""
+
+    id: UUID
+    kind: MovementKind
+    book: Book = Book.STOCK
+    occurred_at: datetime
+    medicine: Medicine
+    lot: Lot
+    quantity: int
+    entered_by: Actor
+    checked_by: Actor | None
+    supplier_id: int | None = None
+    prescription_id: UUID | None = None
+    patient_id: int | None = None
+    document: str | None = None
+    reason: str | None = None
+    reverses_id: UUID | None = None
+    imported: bool = False
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a draft builder may use: the open unit of work, the pharmacy, the time, the people."""
+
+    uow: UnitOfWork
+    pharmacy: Pharmacy
+    now: datetime
+    actor: Actor
+    checker: Actor | None
+
+
+DraftBuilder = Callable[[Scope], Draft]
+
+
+def occurred(value: datetime | None, now: datetime) -> datetime:
+    if value is None:
+        return now
+    if value.tzinfo is None:
+        raise InvalidValue(field="occurred_at", problem=N_("give a time zone, e.g. 2026-03-01T09:30+08:00"))
+    return value
+
+
+def run_movement(
+    ctx: ServiceContext,
+    actor: Actor,
+    command_id: UUID,
+    command: object,
+    kind: MovementKind,
+    witness: Credentials | None,
+    build: DraftBuilder,
+) -> Recorded:
+    require_role(actor.role, MAY_ENTER[kind], f"record a {KIND_LABEL[kind]}")
+    checker = second_person(ctx, actor, witness, kind)
+    with ctx.uow() as uow:
+        head = uow.ledger.lock_head(ctx.pharmacy_id)
+        prior = previous_outcome(uow, ctx.pharmacy_id, command_id, command)
+        if prior is not None:
+            return Recorded.from_outcome(prior)
+        pharmacy = uow.reference.pharmacy(ctx.pharmacy_id)
+        if pharmacy is None:
+            raise UnknownPharmacy(key=str(ctx.pharmacy_id))
+        _recheck_people(uow, actor, checker)
+        now = ctx.clock.now()
+        draft = build(Scope(uow, pharmacy, now, actor, checker))
+        recorded = append(uow, pharmacy, head, draft, now)
+        remember(uow, ctx.pharmacy_id, command_id, command, recorded.to_outcome(), now)
+        uow.commit()
+    return recorded
+
+
+def _recheck_people(uow: UnitOfWork, actor: Actor, checker: Actor | None) -> None:
+    """Disabled or locked since they signed in? Then they can no longer sign entries."""
+    for person in (actor, checker):
+        if person is not None:
+            user = uow.reference.user(person.user_id)
+            assert user is not None
+            ensure_usable(user)
+
+
+def timing_policy(uow: UnitOfWork, pharmacy: Pharmacy, head: ChainHead) -> TimingPolicy:
+    closes = uow.ledger.closes(pharmacy.id)
+    return TimingPolicy(
+        tz=pharmacy.tz,
+        late_entry_days=pharmacy.late_entry_days,
+        closed_through=closes[-1].month if closes else None,
+        latest_occurred=head.latest_occurred,
+    )
+
+
+def append(uow: UnitOfWork, pharmacy: Pharmacy, head: ChainHead, draft: Draft, now: datetime) -> Recorded:
+    """Write one movement: timing checked, balance never below zero, sequence gapless, hash linked."""
+    check_occurred_at(draft.occurred_at, now, timing_policy(uow, pharmacy, head), imported=draft.imported)
+    book = draft.book.value
+    lot_balance = uow.ledger.balance(draft.lot.id, book) + draft.quantity
+    if lot_balance < 0:
+        spec = draft.medicine.unit
+        raise InsufficientStock(
+            batch=draft.lot.batch,
+            medicine=draft.medicine.display_name,
+            unit=spec.base_unit,
+            available=format_quantity(lot_balance - draft.quantity, spec),
+            requested=format_quantity(-draft.quantity, spec),
+        )
+    medicine_balance = uow.ledger.medicine_balance(pharmacy.id, draft.medicine.id, book) + draft.quantity
+    movement = _movement(pharmacy.id, head, draft, now, lot_balance, medicine_balance)
+    uow.ledger.add_movement(movement)
+    uow.ledger.save_balance(pharmacy.id, draft.medicine.id, draft.lot.id, book, lot_balance)
+    latest = max(head.latest_occurred or draft.occurred_at, draft.occurred_at)
+    uow.ledger.save_head(ChainHead(pharmacy.id, movement.seq, movement.hash, latest))
+    return Recorded(
+        movement.id,
+        movement.seq,
+        movement.kind.value,
+        draft.medicine.id,
+        draft.lot.id,
+        draft.quantity,
+        lot_balance,
+        medicine_balance,
+    )
+
+
+def _movement(
+    pharmacy_id: int, head: ChainHead, d: Draft, now: datetime, lot_balance: int, medicine_balance: int
+) -> Movement:
+    unsealed = Movement(
+        id=d.id,
+        pharmacy_id=pharmacy_id,
+        seq=head.last_seq + 1,
+        kind=d.kind,
+        book=d.book,
+        occurred_at=d.occurred_at,
+        recorded_at=now,
+        medicine_id=d.medicine.id,
+        lot_id=d.lot.id,
+        quantity=d.quantity,
+        lot_balance_after=lot_balance,
+        medicine_balance_after=medicine_balance,
+        supplier_id=d.supplier_id,
+        prescription_id=d.prescription_id,
+        patient_id=d.patient_id,
+        document=d.document,
+        entered_by_id=d.entered_by.user_id,
+        checked_by_id=d.checked_by.user_id if d.checked_by else None,
+        reason=d.reason,
+        reverses_id=d.reverses_id,
+        imported=d.imported,
+        prev_hash=head.last_hash,
+        hash="",
+    )
+    sealed_hash = link_hash(head.last_hash, hashed_values(unsealed))
+    return Movement(**{**vars(unsealed), "hash": sealed_hash})

@@ -1,0 +1,111 @@
+"""`pharmacy verify`: prove the register is intact — chain, gapless sequence, balances, triggers, closes.
+
+Independent of how entries were written: it re-folds the ledger from the raw rows and names the first entry
+that disagrees (lessons §7: verify must be cheap enough to run daily).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from pharmacy.domain.errors import N_
+from pharmacy.domain.ledger import LedgerAuditor, Problem
+from pharmacy.domain.ports import AuditSource
+from pharmacy.domain.timing import month_bounds
+
+PROGRESS_EVERY = 50_000
+
+
+@dataclass(frozen=True)
+class PharmacyVerdict:
+    pharmacy_id: int
+    entries: int
+    head_seq: int
+    problems: tuple[Problem, ...] = ()
+
+
+@dataclass(frozen=True)
+class Verdict:
+    pharmacies: tuple[PharmacyVerdict, ...]
+    missing_triggers: tuple[str, ...] = field(default=())
+
+    @property
+    def ok(self) -> bool:
+        return not self.missing_triggers and all(not p.problems for p in self.pharmacies)
+
+    @property
+    def entries(self) -> int:
+        return sum(p.entries for p in self.pharmacies)
+
+
+def verify(source: AuditSource, timezones: dict[int, str], progress: Callable[[int], None] | None = None) -> Verdict:
+    verdicts = tuple(_verify_pharmacy(source, pid, ZoneInfo(timezones[pid]), progress) for pid in source.pharmacy_ids())
+    return Verdict(verdicts, tuple(source.missing_triggers()))
+
+
+def _verify_pharmacy(
+    source: AuditSource, pharmacy_id: int, tz: ZoneInfo, progress: Callable[[int], None] | None
+) -> PharmacyVerdict:
+    auditor = LedgerAuditor()
+    feed = auditor.feed_row
+    for values, prev_hash, stored_hash in source.chain_rows(pharmacy_id):
+        if not feed(values, prev_hash, stored_hash):
+            break
+        if progress is not None and auditor.count % PROGRESS_EVERY == 0:
+            progress(auditor.count)
+    problems = [auditor.problem] if auditor.problem else []
+    if not problems:
+        problems += _cache_problems(source, pharmacy_id, auditor)
+    problems += _close_problems(source, pharmacy_id, tz)
+    return PharmacyVerdict(pharmacy_id, auditor.count, auditor.last_seq, tuple(problems))
+
+
+def _cache_problems(source: AuditSource, pharmacy_id: int, auditor: LedgerAuditor) -> list[Problem]:
+    problems = []
+    head_seq, head_hash = source.stored_head(pharmacy_id)
+    if (head_seq, head_hash) != (auditor.last_seq, auditor.last_hash):
+        problems.append(
+            Problem(
+                head_seq, N_("the chain head says entry {seq}, the ledger ends at {last}"), {"last": auditor.last_seq}
+            )
+        )
+    stored = {k: v for k, v in source.stored_balances(pharmacy_id).items() if v}
+    folded = {k: v for k, v in auditor.lot_balances.items() if v}
+    for lot_id, book in sorted(set(stored) | set(folded)):
+        if stored.get((lot_id, book), 0) != folded.get((lot_id, book), 0):
+            problems.append(
+                Problem(
+                    auditor.last_seq,
+                    N_("cached balance of batch #{lot} ({book}) is {stored}, the ledger folds to {folded}"),
+                    {
+                        "lot": lot_id,
+                        "book": book,
+                        "stored": stored.get((lot_id, book), 0),
+                        "folded": folded.get((lot_id, book), 0),
+                    },
+                )
+            )
+    return problems
+
+
+def _close_problems(source: AuditSource, pharmacy_id: int, tz: ZoneInfo) -> list[Problem]:
+    problems = []
+    for close in source.closes(pharmacy_id):
+        if close.head_seq and source.hash_at(pharmacy_id, close.head_seq) != close.head_hash:
+            problems.append(
+                Problem(
+                    close.head_seq,
+                    N_("entry {seq} does not match the hash sealed by the close of {month}"),
+                    {"month": close.month},
+                )
+            )
+        late = source.first_entry_dated_before(pharmacy_id, close.head_seq, month_bounds(close.month, tz)[1])
+        if late is not None:
+            problems.append(
+                Problem(
+                    late, N_("entry {seq} is dated inside {month}, which was already closed"), {"month": close.month}
+                )
+            )
+    return problems
