@@ -1,6 +1,8 @@
 """Repository of the ledger: the chain-head lock, movements, cached balances, closes and command ids.
 
 The hot path uses Core statements: one dispense is a handful of indexed statements in one transaction.
+They are built once at import with bound parameters, so each call only executes a cached compiled form
+(building a statement costs more than running it on SQLite; see bench/dispense.py).
 """
 
 from __future__ import annotations
@@ -8,7 +10,7 @@ from __future__ import annotations
 from typing import Any, cast
 from uuid import UUID
 
-from sqlalchemy import CursorResult, Table, func, insert, select, update
+from sqlalchemy import CursorResult, Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from pharmacy.db import mapping as to
@@ -21,6 +23,53 @@ _BALANCES = cast(Table, r.BalanceRow.__table__)
 _MOVEMENTS = cast(Table, r.MovementRow.__table__)
 _COMMANDS = cast(Table, r.CommandRow.__table__)
 
+_LOCK_HEAD = select(_HEADS).where(_HEADS.c.pharmacy_id == bindparam("p")).with_for_update()
+_SAVE_HEAD = (
+    update(_HEADS)
+    .where(_HEADS.c.pharmacy_id == bindparam("p"))
+    .values(last_seq=bindparam("seq"), last_hash=bindparam("hash"), latest_occurred=bindparam("latest"))
+)
+_BALANCE = select(_BALANCES.c.balance).where(_BALANCES.c.lot_id == bindparam("lot"), _BALANCES.c.book == bindparam("b"))
+_MEDICINE_BALANCE = select(func.coalesce(func.sum(_BALANCES.c.balance), 0)).where(
+    _BALANCES.c.pharmacy_id == bindparam("p"),
+    _BALANCES.c.medicine_id == bindparam("m"),
+    _BALANCES.c.book == bindparam("b"),
+)
+_SET_BALANCE = (
+    update(_BALANCES)
+    .where(_BALANCES.c.lot_id == bindparam("lot"), _BALANCES.c.book == bindparam("b"))
+    .values(balance=bindparam("balance"))
+)
+_ADD_MOVEMENT = insert(_MOVEMENTS)
+_SUPPLIED = select(func.coalesce(func.sum(_MOVEMENTS.c.quantity), 0)).where(
+    _MOVEMENTS.c.pharmacy_id == bindparam("p"),
+    _MOVEMENTS.c.prescription_id == bindparam("rx"),
+    _MOVEMENTS.c.kind.in_([MovementKind.DISPENSE.value, MovementKind.CORRECTION.value]),
+    _MOVEMENTS.c.book == "stock",
+)
+_COMMAND = select(
+    _COMMANDS.c.id,
+    _COMMANDS.c.pharmacy_id,
+    _COMMANDS.c.type,
+    _COMMANDS.c.digest,
+    _COMMANDS.c.outcome,
+    _COMMANDS.c.recorded_at,
+).where(_COMMANDS.c.pharmacy_id == bindparam("p"), _COMMANDS.c.id == bindparam("id"))
+_ADD_COMMAND = insert(_COMMANDS)
+_CLOSES = cast(Table, r.PeriodCloseRow.__table__)
+_CLOSES_OF = (
+    select(
+        _CLOSES.c.pharmacy_id,
+        _CLOSES.c.month,
+        _CLOSES.c.head_seq,
+        _CLOSES.c.head_hash,
+        _CLOSES.c.signed_by_id,
+        _CLOSES.c.signed_at,
+    )
+    .where(_CLOSES.c.pharmacy_id == bindparam("p"))
+    .order_by(_CLOSES.c.month)
+)
+
 
 class SqlLedgerStore:
     def __init__(self, session: Session) -> None:
@@ -28,34 +77,24 @@ class SqlLedgerStore:
 
     def lock_head(self, pharmacy_id: int) -> ChainHead:
         # FOR UPDATE serialises writers of one pharmacy on PostgreSQL; on SQLite, BEGIN IMMEDIATE already has.
-        q = select(_HEADS).where(r.ChainHeadRow.pharmacy_id == pharmacy_id).with_for_update()
-        row = self.s.execute(q).one()
+        row = self.s.execute(_LOCK_HEAD, {"p": pharmacy_id}).one()
         return ChainHead(pharmacy_id, row.last_seq, row.last_hash, row.latest_occurred)
 
     def save_head(self, head: ChainHead) -> None:
         self.s.execute(
-            update(_HEADS)
-            .where(r.ChainHeadRow.pharmacy_id == head.pharmacy_id)
-            .values(last_seq=head.last_seq, last_hash=head.last_hash, latest_occurred=head.latest_occurred)
+            _SAVE_HEAD,
+            {"p": head.pharmacy_id, "seq": head.last_seq, "hash": head.last_hash, "latest": head.latest_occurred},
         )
 
     def balance(self, lot_id: int, book: str) -> int:
-        q = select(r.BalanceRow.balance).where(r.BalanceRow.lot_id == lot_id, r.BalanceRow.book == book)
-        return self.s.scalar(q) or 0
+        return self.s.scalar(_BALANCE, {"lot": lot_id, "b": book}) or 0
 
     def medicine_balance(self, pharmacy_id: int, medicine_id: int, book: str) -> int:
-        q = select(func.coalesce(func.sum(r.BalanceRow.balance), 0)).where(
-            r.BalanceRow.pharmacy_id == pharmacy_id,
-            r.BalanceRow.medicine_id == medicine_id,
-            r.BalanceRow.book == book,
-        )
-        return int(self.s.scalar(q) or 0)
+        return int(self.s.scalar(_MEDICINE_BALANCE, {"p": pharmacy_id, "m": medicine_id, "b": book}) or 0)
 
     def save_balance(self, pharmacy_id: int, medicine_id: int, lot_id: int, book: str, balance: int) -> None:
         table = _BALANCES
-        done = self.s.execute(
-            update(table).where(table.c.lot_id == lot_id, table.c.book == book).values(balance=balance)
-        )
+        done = self.s.execute(_SET_BALANCE, {"lot": lot_id, "b": book, "balance": balance})
         if cast(CursorResult[Any], done).rowcount == 0:
             self.s.execute(
                 insert(table).values(
@@ -68,7 +107,7 @@ class SqlLedgerStore:
             )
 
     def add_movement(self, movement: Movement) -> None:
-        self.s.execute(insert(_MOVEMENTS).values(**to.movement_values(movement)))
+        self.s.execute(_ADD_MOVEMENT, to.movement_values(movement))
 
     def movement(self, pharmacy_id: int, movement_id: UUID) -> Movement | None:
         row = self.s.get(r.MovementRow, movement_id)
@@ -88,31 +127,21 @@ class SqlLedgerStore:
 
     def supplied_on_prescription(self, pharmacy_id: int, prescription_id: UUID) -> int:
         """Net quantity supplied: dispenses minus their corrections (both carry the prescription id)."""
-        m = r.MovementRow
-        q = select(func.coalesce(func.sum(m.quantity), 0)).where(
-            m.pharmacy_id == pharmacy_id,
-            m.prescription_id == prescription_id,
-            m.kind.in_([MovementKind.DISPENSE.value, MovementKind.CORRECTION.value]),
-            m.book == "stock",
-        )
-        return -int(self.s.scalar(q) or 0)
+        return -int(self.s.scalar(_SUPPLIED, {"p": pharmacy_id, "rx": prescription_id}) or 0)
 
     def closes(self, pharmacy_id: int) -> list[PeriodClose]:
-        q = select(r.PeriodCloseRow).where(r.PeriodCloseRow.pharmacy_id == pharmacy_id)
-        return [
-            PeriodClose(x.pharmacy_id, x.month, x.head_seq, x.head_hash, x.signed_by_id, x.signed_at)
-            for x in self.s.scalars(q.order_by(r.PeriodCloseRow.month))
-        ]
+        return [PeriodClose(*x) for x in self.s.execute(_CLOSES_OF, {"p": pharmacy_id})]
 
     def add_close(self, close: PeriodClose) -> None:
         self.s.add(r.PeriodCloseRow(**vars(close)))
         self.s.flush()
 
     def command(self, pharmacy_id: int, command_id: UUID) -> CommandRecord | None:
-        row = self.s.get(r.CommandRow, (pharmacy_id, command_id))
+        # A Core read, not Session.get: the row is only looked at, so it need not enter the identity map.
+        row = self.s.execute(_COMMAND, {"p": pharmacy_id, "id": command_id}).first()
         if row is None:
             return None
         return CommandRecord(row.id, row.pharmacy_id, row.type, row.digest, row.outcome, row.recorded_at)
 
     def add_command(self, record: CommandRecord) -> None:
-        self.s.execute(insert(_COMMANDS).values(**vars(record)))
+        self.s.execute(_ADD_COMMAND, vars(record))

@@ -13,6 +13,9 @@ from pharmacy.db.reference_store import SqlReferenceStore
 
 
 class SqlUnitOfWork:
+    reference: SqlReferenceStore
+    ledger: SqlLedgerStore
+
     def __init__(self, factory: sessionmaker[Session], *, write: bool) -> None:
         self._factory = factory
         self._write = write

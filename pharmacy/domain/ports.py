@@ -79,8 +79,10 @@ class LedgerStore(Protocol):
 
 
 class UnitOfWork(Protocol):
-    reference: ReferenceStore
-    ledger: LedgerStore
+    @property
+    def reference(self) -> ReferenceStore: ...
+    @property
+    def ledger(self) -> LedgerStore: ...
 
     def __enter__(self) -> Self: ...
 

@@ -1,0 +1,303 @@
+"""Builds the demo register: a pharmacy, its people, about three months of real work through the services.
+
+Every entry goes through the same services as the counter (second-person checks, balances, hash chain),
+with a clock that walks through the pharmacy's opening hours. The months before last are closed and signed.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from pharmacy.db.migrate import upgrade
+from pharmacy.db.uow import SqlUnitOfWorkFactory
+from pharmacy.demo_data import SITES, DemoPerson, people_for, stocked
+from pharmacy.domain.clock import Clock, FixedClock
+from pharmacy.domain.errors import RegisterError
+from pharmacy.domain.profile import Profile
+from pharmacy.domain.reference import Medicine
+from pharmacy.schemas.medicine_csv import PACKAGED_CATALOGUE, read_catalogue
+from pharmacy.services import movements, reference
+from pharmacy.services.auth import authenticate
+from pharmacy.services.close import close_month
+from pharmacy.services.commands import (
+    CorrectCommand,
+    Credentials,
+    DispenseCommand,
+    PatientCommand,
+    PatientReturnCommand,
+    PrescriberCommand,
+    PrescriptionCommand,
+    ReceiveCommand,
+    SupplierCommand,
+    UserCommand,
+)
+from pharmacy.services.context import ServiceContext
+from pharmacy.services.correct import correct
+from pharmacy.services.pins import PinHasher
+from pharmacy.services.results import Actor
+from pharmacy.services.users import PharmacySpec, add_user, open_pharmacy
+from pharmacy.wiring import connect
+
+Progress = Callable[[float, str], None]
+
+
+@dataclass
+class DemoState:
+    ctx: ServiceContext
+    clock: FixedClock
+    tz: ZoneInfo
+    profile: Profile
+    rng: random.Random
+    people: tuple[DemoPerson, ...]
+    actors: dict[str, Actor] = field(default_factory=dict)
+    medicines: list[Medicine] = field(default_factory=list)
+    lots: dict[str, list[tuple[str, date]]] = field(default_factory=dict)  # medicine code → batches
+    stock: dict[tuple[str, str], int] = field(default_factory=dict)  # (code, batch) → steps
+    dispensed: list[int] = field(default_factory=list)  # seq of dispenses, for a correction now and then
+    rx_count: int = 0
+
+    def at(self, day: date, hour: int, minute: int) -> None:
+        moment = datetime.combine(day, time(hour, minute), tzinfo=self.tz)
+        self.clock.current = max(self.clock.current + timedelta(seconds=1), moment)
+
+    def pharmacist(self) -> tuple[Actor, Credentials]:
+        """One pharmacist enters, the other checks (双人复核)."""
+        a, b = self.rng.sample([p for p in self.people if p.role.value == "pharmacist"], 2)
+        return self.actors[a.username], Credentials(b.username, b.pin)
+
+
+def _setup(state: DemoState, start: date) -> None:
+    site = SITES[state.profile]
+    rp = state.actors[state.people[0].username]
+    with PACKAGED_CATALOGUE.open(encoding="utf-8") as stream:
+        for _, row in read_catalogue(stream):
+            created = reference.add_medicine(state.ctx, rp, row.command())
+            if stocked(state.profile, row.cn_class, row.us_schedule, row.uk_schedule) and len(state.medicines) < 10:
+                with state.ctx.uow(write=False) as uow:
+                    med = uow.reference.medicine_by_code(created.key)
+                assert med is not None
+                state.medicines.append(med)
+    for code, name, address, licence in site.suppliers:
+        reference.add_supplier(
+            state.ctx, rp, SupplierCommand(id=uuid.uuid4(), code=code, name=name, address=address, licence_no=licence)
+        )
+    for code, name, address, reg in site.prescribers:
+        reference.add_prescriber(
+            state.ctx,
+            rp,
+            PrescriberCommand(id=uuid.uuid4(), code=code, name=name, address=address, registration_no=reg),
+        )
+    for code, name, sex, dob, address, id_no in site.patients:
+        reference.add_patient(
+            state.ctx,
+            rp,
+            PatientCommand(
+                id=uuid.uuid4(),
+                code=code,
+                name=name,
+                sex=sex,
+                date_of_birth=dob,
+                address=address,
+                id_doc_type="resident_id" if id_no else None,
+                id_doc_no=id_no,
+            ),
+        )
+    _ = start
+
+
+def _receive(state: DemoState, med: Medicine, day: date, *, expiry: date | None = None) -> None:
+    site = SITES[state.profile]
+    batch = f"{day:%y%m}{state.rng.randint(100, 999)}"
+    expiry = expiry or day + timedelta(days=state.rng.choice((200, 400, 600)))
+    packs = state.rng.choice((5, 10, 20)) if med.pack_size <= 20 else 2
+    actor, checker = state.pharmacist()
+    got = movements.receive(
+        state.ctx,
+        actor,
+        ReceiveCommand(
+            id=uuid.uuid4(),
+            medicine=med.code,
+            batch=batch,
+            quantity=Decimal(packs),
+            unit="pack",
+            supplier=state.rng.choice(site.suppliers)[0],
+            expiry=expiry,
+            document=f"DN-{day:%Y%m%d}-{state.rng.randint(10, 99)}",
+            manufacturer=None,
+            witness=checker,
+        ),
+    )
+    state.lots.setdefault(med.code, []).append((batch, expiry))
+    state.stock[(med.code, batch)] = got.lot_balance_after
+
+
+def _dispense(state: DemoState, day: date) -> None:
+    site = SITES[state.profile]
+    med = state.rng.choice(state.medicines)
+    lots = [(b, e) for b, e in state.lots.get(med.code, []) if e >= day and state.stock.get((med.code, b), 0) > 0]
+    if not lots:
+        return
+    batch = min(lots, key=lambda x: x[1])[0]  # earliest expiry first
+    dose = med.unit.scale * (
+        state.rng.choice((5, 10, 12, 15, 20)) if med.base_unit != "mL" else state.rng.choice((30, 45, 60))
+    )
+    dose = min(dose, state.stock[(med.code, batch)])
+    state.rx_count += 1
+    number = f"{site.rx_prefix}{day:%Y%m}{state.rx_count:04d}"
+    actor, checker = state.pharmacist()
+    reference.add_prescription(
+        state.ctx,
+        actor,
+        PrescriptionCommand(
+            id=uuid.uuid4(),
+            number=number,
+            written_on=day,
+            prescriber=state.rng.choice(site.prescribers)[0],
+            patient=state.rng.choice(site.patients)[0],
+            medicine=med.code,
+            quantity=str(Decimal(dose) / med.unit.scale),
+        ),
+    )
+    part = dose if state.rng.random() > 0.1 else max(med.unit.step, dose // 2)  # now and then a part-supply (owing)
+    got = movements.dispense(
+        state.ctx,
+        actor,
+        DispenseCommand(
+            id=uuid.uuid4(),
+            medicine=med.code,
+            batch=batch,
+            quantity=str(Decimal(part) / med.unit.scale),
+            prescription=number,
+            witness=checker,
+        ),
+    )
+    state.stock[(med.code, batch)] = got.lot_balance_after
+    state.dispensed.append(got.seq)
+
+
+def _occasional(state: DemoState, day: date) -> None:
+    """A typo corrected, or a patient's return, a few times a month."""
+    roll = state.rng.random()
+    actor, checker = state.pharmacist()
+    if roll < 0.08 and state.dispensed:
+        seq = state.dispensed.pop()
+        correct(
+            state.ctx,
+            actor,
+            CorrectCommand(
+                id=uuid.uuid4(),
+                reverses=str(seq),
+                reason=state.rng.choice(("wrong quantity typed", "wrong batch scanned")),
+                witness=checker,
+            ),
+        )
+    elif roll < 0.12:
+        med = state.rng.choice(state.medicines)
+        if state.lots.get(med.code):
+            movements.take_back(
+                state.ctx,
+                actor,
+                PatientReturnCommand(
+                    id=uuid.uuid4(),
+                    medicine=med.code,
+                    batch=state.lots[med.code][0][0],
+                    quantity=str(med.unit.step_text),
+                    patient=state.rng.choice(SITES[state.profile].patients)[0],
+                    reason="unused, returned by family",
+                ),
+            )
+
+
+def _run_day(state: DemoState, day: date) -> None:
+    state.at(day, 9, 0)
+    for med in state.medicines:
+        on_hand = sum(v for (code, _), v in state.stock.items() if code == med.code)
+        if on_hand < 40 * med.unit.scale:
+            _receive(state, med, day)
+    for _ in range(state.rng.randint(3, 7)):
+        state.at(day, state.rng.randint(9, 17), state.rng.randint(0, 59))
+        _dispense(state, day)
+    state.at(day, 17, 30)
+    _occasional(state, day)
+
+
+def build_demo(target: str, profile: Profile, seed: int, now: datetime, progress: Progress) -> tuple[DemoPerson, ...]:
+    site = SITES[profile]
+    tz = ZoneInfo(site.timezone)
+    engine = connect(target, check_schema=False)
+    upgrade(engine)
+    uow = SqlUnitOfWorkFactory(engine)
+    today = now.astimezone(tz).date()
+    start = (today.replace(day=1) - timedelta(days=62)).replace(day=1)
+    clock = FixedClock(datetime.combine(start, time(8, 0), tzinfo=tz))
+    pins = PinHasher()
+    people = people_for(profile)
+    first = people[0]
+    spec = PharmacySpec(
+        code=f"DEMO-{profile.value}",
+        name=site.name,
+        licence_no=site.licence,
+        address=site.address,
+        profile=profile,
+        timezone=site.timezone,
+    )
+    pid = open_pharmacy(
+        uow, pins, spec, UserCommand(username=first.username, full_name=first.full_name, role=first.role, pin=first.pin)
+    )
+    state = DemoState(ServiceContext(uow, clock, pins, pid), clock, tz, profile, random.Random(seed), people)
+    _people(state)
+    _setup(state, start)
+    _simulate(state, start, today, now, progress)
+    engine.dispose()
+    return people
+
+
+def _people(state: DemoState) -> None:
+    rp = authenticate(state.ctx, Credentials(state.people[0].username, state.people[0].pin))
+    state.actors[rp.username] = rp
+    for person in state.people[1:]:
+        add_user(
+            state.ctx,
+            rp,
+            UserCommand(username=person.username, full_name=person.full_name, role=person.role, pin=person.pin),
+        )
+        state.actors[person.username] = authenticate(state.ctx, Credentials(person.username, person.pin))
+
+
+def _simulate(state: DemoState, start: date, today: date, now: datetime, progress: Progress) -> None:
+    days = (today - start).days
+    soon = [m for m in state.medicines][:1]
+    for offset in range(days):
+        day = start + timedelta(days=offset)
+        if day.day == 1 and offset:
+            _close_before_last(state, day)
+        if day.weekday() < 6:
+            try:
+                _run_day(state, day)
+            except RegisterError as exc:  # the demo never stops on a refused entry: it shows what it was
+                progress(offset / days, f"skipped on {day}: {exc}")
+        if offset == days - 20 and soon:
+            _receive(state, soon[0], day, expiry=today + timedelta(days=45))  # an expiry alert to look at
+        progress((offset + 1) / days, day.isoformat())
+    state.clock.current = max(state.clock.current, now)
+
+
+def _close_before_last(state: DemoState, first_of_month: date) -> None:
+    """On the first of a month, the month before last is signed off (last month stays open for review)."""
+    rp = state.people[0]
+    month_before_last = (first_of_month - timedelta(days=32)).replace(day=1)
+    if month_before_last >= (state.clock.current - timedelta(days=95)).date().replace(day=1):
+        state.at(first_of_month, 8, 30)
+        close_month(state.ctx, Credentials(rp.username, rp.pin), month_before_last.strftime("%Y-%m"))
+
+
+def default_clock() -> Clock:
+    from pharmacy.domain.clock import SystemClock
+
+    return SystemClock()

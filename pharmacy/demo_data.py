@@ -1,0 +1,146 @@
+"""The people, parties and names of the demo pharmacy in each profile (fictional, realistic)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from pharmacy.domain.profile import Profile
+from pharmacy.domain.roles import Role
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    username: str
+    full_name: str
+    role: Role
+    pin: str
+
+
+@dataclass(frozen=True)
+class DemoSite:
+    name: str
+    licence: str
+    address: str
+    timezone: str
+    suppliers: tuple[tuple[str, str, str, str | None], ...]  # code, name, address, licence/DEA
+    prescribers: tuple[tuple[str, str, str, str | None], ...]  # code, name, address, registration/DEA
+    patients: tuple[tuple[str, str, str, date, str, str | None], ...]  # code, name, sex, dob, address, id no.
+    rx_prefix: str
+
+
+PEOPLE: dict[str, tuple[DemoPerson, ...]] = {
+    "cn": (
+        DemoPerson("zhou.min", "周敏", Role.RESPONSIBLE_PHARMACIST, "1111"),
+        DemoPerson("li.na", "李娜", Role.PHARMACIST, "2222"),
+        DemoPerson("wang.fang", "王芳", Role.PHARMACIST, "3333"),
+        DemoPerson("zhao.qiang", "赵强", Role.TECHNICIAN, "4444"),
+        DemoPerson("inspector", "钱检查", Role.INSPECTOR, "5555"),
+        DemoPerson("admin", "系统管理员", Role.ADMINISTRATOR, "9999"),
+    ),
+    "en": (
+        DemoPerson("rp.shah", "Priya Shah", Role.RESPONSIBLE_PHARMACIST, "1111"),
+        DemoPerson("tom.hughes", "Tom Hughes", Role.PHARMACIST, "2222"),
+        DemoPerson("amy.clark", "Amy Clark", Role.PHARMACIST, "3333"),
+        DemoPerson("sam.tech", "Sam Ortiz", Role.TECHNICIAN, "4444"),
+        DemoPerson("inspector", "Irene Inspector", Role.INSPECTOR, "5555"),
+        DemoPerson("admin", "Site Admin", Role.ADMINISTRATOR, "9999"),
+    ),
+}
+
+_CN_PATIENTS = (
+    ("P001", "陈静", "F", date(1970, 3, 7), "杭州市西湖区文三路 88 号", "330106197003070015"),
+    ("P002", "刘洋", "M", date(1958, 11, 2), "杭州市上城区解放路 12 号", "330102195811020019"),
+    ("P003", "张丽华", "F", date(1949, 5, 21), "宁波市海曙区中山西路 3 号", "330203194905210024"),
+    ("P004", "黄建国", "M", date(1963, 8, 30), "杭州市拱墅区湖墅南路 7 号", "330105196308300017"),
+    ("P005", "吴晓燕", "F", date(1981, 1, 15), "绍兴市越城区人民中路 51 号", "330602198101150028"),
+)
+_EN_PATIENTS = (
+    ("P001", "Margaret Wilson", "F", date(1946, 4, 12), "14 Park Lane", None),
+    ("P002", "David Brown", "M", date(1959, 9, 3), "7 Mill Road", None),
+    ("P003", "Aisha Khan", "F", date(1983, 2, 27), "22 Station Street", None),
+    ("P004", "John Murphy", "M", date(1971, 12, 1), "3 Church View", None),
+    ("P005", "Linda Evans", "F", date(1965, 6, 18), "90 High Street", None),
+)
+
+SITES: dict[Profile, DemoSite] = {
+    Profile.CN_HOSPITAL: DemoSite(
+        "浙江省人民医院门诊药房",
+        "浙卫麻字(2024)第0571号",
+        "浙江省杭州市上塘路 158 号",
+        "Asia/Shanghai",
+        (
+            ("ZJYY", "浙江英特药业有限责任公司", "杭州市滨江区江南大道 96 号", "浙AA5710003"),
+            ("GYKG", "国药控股浙江有限公司", "杭州市拱墅区莫干山路 188 号", "浙AA5710001"),
+        ),
+        (
+            ("D01", "王建华", "浙江省人民医院疼痛科", "110330100012345"),
+            ("D02", "林晓", "浙江省人民医院肿瘤内科", "110330100023456"),
+            ("D03", "徐明", "浙江省人民医院精神科", "110330100034567"),
+        ),
+        _CN_PATIENTS,
+        "MJ",
+    ),
+    Profile.CN_RETAIL: DemoSite(
+        "杭州老百姓大药房(文三路定点店)",
+        "浙CB5710123",
+        "浙江省杭州市西湖区文三路 200 号",
+        "Asia/Shanghai",
+        (("ZJYY", "浙江英特药业有限责任公司", "杭州市滨江区江南大道 96 号", "浙AA5710003"),),
+        (
+            ("D01", "王建华", "浙江省人民医院疼痛科", "110330100012345"),
+            ("D03", "徐明", "杭州市第七人民医院", "110330100034567"),
+        ),
+        _CN_PATIENTS,
+        "JE",
+    ),
+    Profile.US: DemoSite(
+        "Maple Street Pharmacy",
+        "DEA FM1234563",
+        "1200 Maple St, Columbus, OH 43215",
+        "America/New_York",
+        (
+            ("CARD", "Cardinal Health", "7000 Cardinal Pl, Dublin, OH 43017", "RC0314654"),
+            ("MCK", "McKesson Drug Co", "3000 Corporate Exchange Dr, Columbus, OH 43231", "RM0220688"),
+        ),
+        (
+            ("D01", "Dr. Susan Lee", "OSU Wexner Medical Center, Columbus, OH", "BL1234563"),
+            ("D02", "Dr. Mark Patel", "Riverside Methodist, Columbus, OH", "BP2345675"),
+            ("D03", "Dr. Ellen Ruiz", "Nationwide Children's, Columbus, OH", "BR3456784"),
+        ),
+        _EN_PATIENTS,
+        "RX",
+    ),
+    Profile.UK: DemoSite(
+        "Headingley Community Pharmacy",
+        "GPhC 1091234",
+        "5 Otley Road, Leeds LS6 3AA",
+        "Europe/London",
+        (
+            ("AAH", "AAH Pharmaceuticals", "Sapphire Court, Coventry CV2 2TX", "WDA(H) 1234"),
+            ("ALL", "Alliance Healthcare", "2 The Heights, Weybridge KT13 0NY", "WDA(H) 5678"),
+        ),
+        (
+            ("D01", "Dr Sarah Jones", "Hyde Park Surgery, Leeds LS6 1PS", "GMC 6012345"),
+            ("D02", "Dr Imran Ali", "Leeds General Infirmary, Leeds LS1 3EX", "GMC 7023456"),
+            ("D03", "Dr Helen Price", "St Gemma's Hospice, Leeds LS17 6QD", "GMC 5034567"),
+        ),
+        _EN_PATIENTS,
+        "CD",
+    ),
+}
+
+
+def people_for(profile: Profile) -> tuple[DemoPerson, ...]:
+    return PEOPLE["cn" if profile.jurisdiction == "cn" else "en"]
+
+
+def stocked(profile: Profile, cn_class: str, us_schedule: str, uk_schedule: str) -> bool:
+    """Which catalogue products this demo pharmacy holds: what its licence lets it keep (CN-1: retail 精二 only)."""
+    if profile is Profile.CN_HOSPITAL:
+        return bool(cn_class)
+    if profile is Profile.CN_RETAIL:
+        return cn_class == "psychotropic_2"
+    if profile is Profile.US:
+        return bool(us_schedule)
+    return uk_schedule in ("2", "3")

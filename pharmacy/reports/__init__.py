@@ -1,0 +1,1 @@
+"""Read models (queries returning frozen rows) and their renderers."""

@@ -1,0 +1,141 @@
+"""The register page of one medicine: every entry in sequence with its running balances, paged by keyset.
+
+Each page is one indexed query (pharmacy, medicine, seq); a medicine with 100,000 entries opens at its first
+page without reading the rest. Corrections show the entry they reverse and originals the entry reversing them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Engine, Select, select
+from sqlalchemy.orm import aliased
+
+from pharmacy.db import rows as r
+from pharmacy.db.types import UTCDateTime
+
+
+@dataclass(frozen=True)
+class RegisterLine:
+    seq: int
+    occurred_at: datetime
+    recorded_at: datetime
+    kind: str
+    book: str
+    batch: str
+    expiry: date
+    counterparty: str | None
+    document: str | None
+    quantity: int
+    lot_balance_after: int
+    medicine_balance_after: int
+    entered_by: str
+    checked_by: str | None
+    reason: str | None
+    reverses_seq: int | None
+    reversed_by_seq: int | None
+    imported: bool
+
+
+@dataclass(frozen=True)
+class RegisterFilter:
+    pharmacy_id: int
+    medicine_id: int
+    lot_id: int | None = None
+    start: datetime | None = None  # occurred_at ≥ start
+    end: datetime | None = None  # occurred_at < end
+
+
+def _query(f: RegisterFilter) -> Select[*tuple[Any, ...]]:
+    m, orig, rev = r.MovementRow, aliased(r.MovementRow), aliased(r.MovementRow)
+    enterer, checker = aliased(r.UserRow), aliased(r.UserRow)
+    q = (
+        select(
+            m.seq,
+            m.occurred_at,
+            m.recorded_at,
+            m.kind,
+            m.book,
+            r.LotRow.batch,
+            r.LotRow.expiry,
+            r.SupplierRow.name.label("supplier"),
+            r.PatientRow.name.label("patient"),
+            m.document,
+            m.quantity,
+            m.lot_balance_after,
+            m.medicine_balance_after,
+            enterer.full_name.label("entered_by"),
+            checker.full_name.label("checked_by"),
+            m.reason,
+            orig.seq.label("reverses_seq"),
+            rev.seq.label("reversed_by_seq"),
+            m.imported,
+        )
+        .join(r.LotRow, r.LotRow.id == m.lot_id)
+        .join(enterer, enterer.id == m.entered_by_id)
+        .outerjoin(checker, checker.id == m.checked_by_id)
+        .outerjoin(r.SupplierRow, r.SupplierRow.id == m.supplier_id)
+        .outerjoin(r.PatientRow, r.PatientRow.id == m.patient_id)
+        .outerjoin(orig, orig.id == m.reverses_id)
+        .outerjoin(rev, rev.reverses_id == m.id)
+        .where(m.pharmacy_id == f.pharmacy_id, m.medicine_id == f.medicine_id)
+    )
+    if f.lot_id is not None:
+        q = q.where(m.lot_id == f.lot_id)
+    if f.start is not None:
+        q = q.where(m.occurred_at >= f.start)
+    if f.end is not None:
+        q = q.where(m.occurred_at < f.end)
+    return q
+
+
+def register_page(engine: Engine, f: RegisterFilter, *, after_seq: int = 0, limit: int = 50) -> list[RegisterLine]:
+    q = _query(f).where(r.MovementRow.seq > after_seq).order_by(r.MovementRow.seq).limit(limit)
+    with engine.connect() as conn:
+        return [_line(row._mapping, engine) for row in conn.execute(q)]
+
+
+def register_page_before(engine: Engine, f: RegisterFilter, *, before_seq: int, limit: int = 50) -> list[RegisterLine]:
+    """The page ending just before `before_seq` (paging backwards, newest last)."""
+    q = _query(f).where(r.MovementRow.seq < before_seq).order_by(r.MovementRow.seq.desc()).limit(limit)
+    with engine.connect() as conn:
+        return [_line(row._mapping, engine) for row in reversed(list(conn.execute(q)))]
+
+
+def register_lines(engine: Engine, f: RegisterFilter, page: int = 500) -> Iterator[RegisterLine]:
+    after = 0
+    while True:
+        lines = register_page(engine, f, after_seq=after, limit=page)
+        yield from lines
+        if len(lines) < page:
+            return
+        after = lines[-1].seq
+
+
+_UTC = UTCDateTime()
+
+
+def _line(row: Any, engine: Engine) -> RegisterLine:
+    return RegisterLine(
+        seq=row["seq"],
+        occurred_at=row["occurred_at"],
+        recorded_at=row["recorded_at"],
+        kind=row["kind"],
+        book=row["book"],
+        batch=row["batch"],
+        expiry=row["expiry"],
+        counterparty=row["supplier"] or row["patient"],
+        document=row["document"],
+        quantity=row["quantity"],
+        lot_balance_after=row["lot_balance_after"],
+        medicine_balance_after=row["medicine_balance_after"],
+        entered_by=row["entered_by"],
+        checked_by=row["checked_by"],
+        reason=row["reason"],
+        reverses_seq=row["reverses_seq"],
+        reversed_by_seq=row["reversed_by_seq"],
+        imported=bool(row["imported"]),
+    )

@@ -1,0 +1,339 @@
+"""The JSON Lines commands of `pharmacy post`: one object per line, `type` says which; validated strictly.
+
+PINs may be given in the line (`actor_pin`, `witness_pin`) but scripts should not write them to disk: when
+absent they are read from the environment, PHARMACY_PIN_<USERNAME> (upper case, other characters as _).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Literal, TypedDict
+from uuid import UUID
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter
+
+from pharmacy.domain.movement import Book
+from pharmacy.services import commands as c
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _Signed(_Strict):
+    id: UUID
+    actor: str = Field(description="username of the person entering the command")
+    actor_pin: str | None = Field(default=None, description="else $PHARMACY_PIN_<ACTOR>")
+
+
+class WitnessedLine(_Signed):
+    """A register entry: may name a second person, who checks it."""
+
+    witness: str | None = Field(default=None, description="username of the second person")
+    witness_pin: str | None = Field(default=None, description="else $PHARMACY_PIN_<WITNESS>")
+
+    def command(self, witness: c.Credentials | None) -> object:
+        raise NotImplementedError
+
+
+class ReferenceLine(_Signed):
+    """Reference data a month of work needs."""
+
+    def command(self) -> object:
+        raise NotImplementedError
+
+
+class MovementFields(TypedDict):
+    id: UUID
+    medicine: str
+    batch: str
+    quantity: Decimal | str
+    unit: Literal["base", "pack"]
+    occurred_at: datetime | None
+    witness: c.Credentials | None
+    document: str | None
+    reason: str | None
+    imported: bool
+
+
+class _Movement(WitnessedLine):
+    medicine: str = Field(description="catalogue code or GTIN")
+    batch: str
+    quantity: Decimal | str = Field(description="in base units (or packs with unit=pack); exact decimal")
+    unit: Literal["base", "pack"] = "base"
+    occurred_at: AwareDatetime | None = Field(default=None, description="when it happened; default now")
+    document: str | None = None
+    reason: str | None = None
+    imported: bool = Field(default=False, description="history import: dates may be past, never before the latest")
+
+    def common(self, witness: c.Credentials | None) -> MovementFields:
+        return {
+            "id": self.id,
+            "medicine": self.medicine,
+            "batch": self.batch,
+            "quantity": self.quantity,
+            "unit": self.unit,
+            "occurred_at": self.occurred_at,
+            "witness": witness,
+            "document": self.document,
+            "reason": self.reason,
+            "imported": self.imported,
+        }
+
+
+class ReceiptLine(_Movement):
+    type: Literal["receipt"]
+    supplier: str
+    expiry: date
+    manufacturer: str | None = None
+    gtin: str | None = None
+
+    def command(self, witness: c.Credentials | None) -> c.ReceiveCommand:
+        return c.ReceiveCommand(
+            **self.common(witness),
+            supplier=self.supplier,
+            expiry=self.expiry,
+            manufacturer=self.manufacturer,
+            gtin=self.gtin,
+        )
+
+
+class DispenseLine(_Movement):
+    type: Literal["dispense"]
+    prescription: str
+
+    def command(self, witness: c.Credentials | None) -> c.DispenseCommand:
+        return c.DispenseCommand(**self.common(witness), prescription=self.prescription)
+
+
+class PatientReturnLine(_Movement):
+    type: Literal["patient_return"]
+    patient: str | None = None
+    prescription: str | None = None
+
+    def command(self, witness: c.Credentials | None) -> c.PatientReturnCommand:
+        return c.PatientReturnCommand(**self.common(witness), patient=self.patient, prescription=self.prescription)
+
+
+class SupplierReturnLine(_Movement):
+    type: Literal["supplier_return"]
+    supplier: str
+
+    def command(self, witness: c.Credentials | None) -> c.SupplierReturnCommand:
+        return c.SupplierReturnCommand(**self.common(witness), supplier=self.supplier)
+
+
+class DestructionLine(_Movement):
+    type: Literal["destruction"]
+    book: Book = Book.STOCK
+
+    def command(self, witness: c.Credentials | None) -> c.DestroyCommand:
+        return c.DestroyCommand(**self.common(witness), book=self.book)
+
+
+class LossLine(_Movement):
+    type: Literal["loss"]
+
+    def command(self, witness: c.Credentials | None) -> c.LossCommand:
+        return c.LossCommand(**self.common(witness))
+
+
+class AdjustmentLine(_Movement):
+    type: Literal["adjustment"]
+
+    def command(self, witness: c.Credentials | None) -> c.AdjustCommand:
+        return c.AdjustCommand(**self.common(witness))
+
+
+class CorrectionLine(WitnessedLine):
+    type: Literal["correction"]
+    reverses: str | int = Field(description="sequence number or movement id of the entry to reverse")
+    reason: str
+
+    def command(self, witness: c.Credentials | None) -> c.CorrectCommand:
+        return c.CorrectCommand(id=self.id, reverses=str(self.reverses), reason=self.reason, witness=witness)
+
+
+class ClassLine(_Strict):
+    jurisdiction: Literal["cn", "us", "uk"]
+    class_code: str = Field(alias="class")
+    effective_from: date
+
+
+class MedicineLine(ReferenceLine):
+    type: Literal["medicine"]
+    code: str
+    generic_en: str
+    generic_local: str
+    form: str
+    strength: str
+    base_unit: str
+    unit_step: Decimal = Decimal(1)
+    pack_size: int = 1
+    modified_release: bool = False
+    gtins: list[str] = []
+    classes: list[ClassLine] = []
+
+    def command(self) -> c.MedicineCommand:
+        return c.MedicineCommand(
+            id=self.id,
+            code=self.code,
+            generic_en=self.generic_en,
+            generic_local=self.generic_local,
+            form=self.form,
+            strength=self.strength,
+            base_unit=self.base_unit,
+            unit_step=self.unit_step,
+            pack_size=self.pack_size,
+            modified_release=self.modified_release,
+            gtins=tuple(self.gtins),
+            classes=tuple((x.jurisdiction, x.class_code, x.effective_from) for x in self.classes),
+        )
+
+
+class LotLine(ReferenceLine):
+    type: Literal["lot"]
+    medicine: str
+    batch: str
+    expiry: date
+    gtin: str | None = None
+    manufacturer: str | None = None
+
+    def command(self) -> c.LotCommand:
+        return c.LotCommand(
+            id=self.id,
+            medicine=self.medicine,
+            batch=self.batch,
+            expiry=self.expiry,
+            gtin=self.gtin,
+            manufacturer=self.manufacturer,
+        )
+
+
+class SupplierLine(ReferenceLine):
+    type: Literal["supplier"]
+    code: str
+    name: str
+    address: str
+    licence_no: str | None = None
+    dea_no: str | None = None
+
+    def command(self) -> c.SupplierCommand:
+        return c.SupplierCommand(
+            id=self.id,
+            code=self.code,
+            name=self.name,
+            address=self.address,
+            licence_no=self.licence_no,
+            dea_no=self.dea_no,
+        )
+
+
+class PrescriberLine(ReferenceLine):
+    type: Literal["prescriber"]
+    code: str
+    name: str
+    address: str
+    registration_no: str | None = None
+    dea_no: str | None = None
+
+    def command(self) -> c.PrescriberCommand:
+        return c.PrescriberCommand(
+            id=self.id,
+            code=self.code,
+            name=self.name,
+            address=self.address,
+            registration_no=self.registration_no,
+            dea_no=self.dea_no,
+        )
+
+
+class PatientLine(ReferenceLine):
+    type: Literal["patient"]
+    code: str
+    name: str
+    sex: Literal["F", "M", "X"] | None = None
+    date_of_birth: date | None = None
+    address: str | None = None
+    id_doc_type: str | None = None
+    id_doc_no: str | None = None
+
+    def command(self) -> c.PatientCommand:
+        return c.PatientCommand(
+            id=self.id,
+            code=self.code,
+            name=self.name,
+            sex=self.sex,
+            date_of_birth=self.date_of_birth,
+            address=self.address,
+            id_doc_type=self.id_doc_type,
+            id_doc_no=self.id_doc_no,
+        )
+
+
+class PrescriptionLine(ReferenceLine):
+    type: Literal["prescription"]
+    number: str
+    written_on: date
+    prescriber: str
+    patient: str
+    medicine: str
+    quantity: Decimal | str
+    unit: Literal["base", "pack"] = "base"
+
+    def command(self) -> c.PrescriptionCommand:
+        return c.PrescriptionCommand(
+            id=self.id,
+            number=self.number,
+            written_on=self.written_on,
+            prescriber=self.prescriber,
+            patient=self.patient,
+            medicine=self.medicine,
+            quantity=self.quantity,
+            unit=self.unit,
+        )
+
+
+MovementLine = (
+    ReceiptLine | DispenseLine | PatientReturnLine | SupplierReturnLine | DestructionLine | LossLine | AdjustmentLine
+)
+CommandLine = Annotated[
+    MovementLine
+    | CorrectionLine
+    | MedicineLine
+    | LotLine
+    | SupplierLine
+    | PrescriberLine
+    | PatientLine
+    | PrescriptionLine,
+    Field(discriminator="type"),
+]
+COMMAND_LINE: TypeAdapter[CommandLine] = TypeAdapter(CommandLine)
+TYPES = (
+    "receipt",
+    "dispense",
+    "patient_return",
+    "supplier_return",
+    "destruction",
+    "loss",
+    "adjustment",
+    "correction",
+    "medicine",
+    "lot",
+    "supplier",
+    "prescriber",
+    "patient",
+    "prescription",
+)
+
+
+def pin_variable(username: str) -> str:
+    return "PHARMACY_PIN_" + re.sub(r"[^A-Z0-9]", "_", username.upper())
+
+
+def json_schema() -> dict[str, object]:
+    schema = COMMAND_LINE.json_schema()
+    schema["title"] = "pharmacy post — one command per line"
+    return schema
