@@ -73,7 +73,7 @@ def _as_pg_user(cmd: list[str]) -> list[str]:
 def _ensure_pg_user() -> None:
     if os.geteuid() != 0:
         return
-    if subprocess.run(["id", "-u", PG_USER], capture_output=True).returncode != 0:
+    if subprocess.run(["id", "-u", PG_USER], capture_output=True, check=False).returncode != 0:
         log(f"creating unprivileged user {PG_USER} for the throwaway PostgreSQL cluster")
         subprocess.run(["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", PG_USER], check=True)
 
@@ -90,16 +90,42 @@ def throwaway_postgres(bindir: Path) -> Iterator[str]:
         shutil.chown(sock, PG_USER)
     os.chmod(base, 0o755)
     try:
-        subprocess.run(_as_pg_user([str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust",
-                                    "--no-sync", "-E", "UTF8", "--locale=C"]), check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            _as_pg_user(
+                [
+                    str(bindir / "initdb"),
+                    "-D",
+                    str(data),
+                    "-U",
+                    "postgres",
+                    "-A",
+                    "trust",
+                    "--no-sync",
+                    "-E",
+                    "UTF8",
+                    "--locale=C",
+                ]
+            ),
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         options = f"-k {sock} -c listen_addresses='' -c fsync=off -c max_connections=200 -p 5432"
-        subprocess.run(_as_pg_user([str(bindir / "pg_ctl"), "-D", str(data), "-o", options, "-w", "-l",
-                                    str(base / "server.log"), "start"]), check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            _as_pg_user(
+                [str(bindir / "pg_ctl"), "-D", str(data), "-o", options, "-w", "-l", str(base / "server.log"), "start"]
+            ),
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         log(f"throwaway PostgreSQL running on {sock}")
         yield f"postgresql+psycopg://postgres@/postgres?host={sock}&port=5432"
     finally:
-        subprocess.run(_as_pg_user([str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            _as_pg_user([str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            check=False,
+        )
         shutil.rmtree(base, ignore_errors=True)
 
 
@@ -113,7 +139,7 @@ def run_checks(pytest_args: list[str], env: dict[str, str]) -> int:
     ]
     for step in steps:
         log("$ " + " ".join(step))
-        code = subprocess.run([str(BIN / step[0]), *step[1:]], cwd=ROOT, env=env).returncode
+        code = subprocess.run([str(BIN / step[0]), *step[1:]], cwd=ROOT, env=env, check=False).returncode
         if code != 0:
             log(f"failed: {' '.join(step)} (exit {code})")
             return code
@@ -137,7 +163,7 @@ def test(args: list[str]) -> int:
 
 def demo(args: list[str]) -> int:
     ensure_venv("")
-    return subprocess.run([str(BIN / "pharmacy"), "demo", *args], cwd=ROOT).returncode
+    return subprocess.run([str(BIN / "pharmacy"), "demo", *args], cwd=ROOT, check=False).returncode
 
 
 def main() -> int:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Engine, MetaData, select
@@ -65,11 +64,19 @@ class World:
         self.clock.advance(timedelta(minutes=minutes))
         return self.clock.now()
 
-    def receive(self, quantity: str = "100", batch: str = "B1", medicine: str = "morphine-tab-10", **kw: Any) -> Recorded:
+    def receive(
+        self, quantity: str = "100", batch: str = "B1", medicine: str = "morphine-tab-10", **kw: Any
+    ) -> Recorded:
         self.tick()
         fields: dict[str, Any] = {
-            "id": new_id(), "medicine": medicine, "batch": batch, "quantity": quantity,
-            "supplier": "SUP1", "expiry": date(2028, 1, 31), "document": "INV-1", "witness": self.creds("wang.fang"),
+            "id": new_id(),
+            "medicine": medicine,
+            "batch": batch,
+            "quantity": quantity,
+            "supplier": "SUP1",
+            "expiry": date(2028, 1, 31),
+            "document": "INV-1",
+            "witness": self.creds("wang.fang"),
         }
         fields.update(kw)
         return movements.receive(self.ctx, kw.pop("actor", self.pharmacist), ReceiveCommand(**fields))
@@ -77,16 +84,27 @@ class World:
     def prescription(self, quantity: str = "30", medicine: str = "morphine-tab-10", number: str | None = None) -> str:
         number = number or f"RX-{uuid.uuid4().hex[:6]}"
         command = PrescriptionCommand(
-            id=new_id(), number=number, written_on=self.clock.now().date(), prescriber="DR1", patient="PT1",
-            medicine=medicine, quantity=quantity,
+            id=new_id(),
+            number=number,
+            written_on=self.clock.now().date(),
+            prescriber="DR1",
+            patient="PT1",
+            medicine=medicine,
+            quantity=quantity,
         )
         reference.add_prescription(self.ctx, self.pharmacist, command)
         return number
 
-    def dispense(self, rx: str, quantity: str = "10", batch: str = "B1", medicine: str = "morphine-tab-10", **kw: Any) -> Recorded:
+    def dispense(
+        self, rx: str, quantity: str = "10", batch: str = "B1", medicine: str = "morphine-tab-10", **kw: Any
+    ) -> Recorded:
         self.tick()
         fields: dict[str, Any] = {
-            "id": new_id(), "medicine": medicine, "batch": batch, "quantity": quantity, "prescription": rx,
+            "id": new_id(),
+            "medicine": medicine,
+            "batch": batch,
+            "quantity": quantity,
+            "prescription": rx,
             "witness": self.creds("wang.fang"),
         }
         fields.update(kw)
@@ -118,29 +136,65 @@ def _seed_catalogue(ctx: ServiceContext, actor: Actor) -> None:
 
 
 def _seed_parties(ctx: ServiceContext, actor: Actor) -> None:
-    reference.add_supplier(ctx, actor, SupplierCommand(id=new_id(), code="SUP1", name="国药控股浙江有限公司",
-                                                       address="杭州市拱墅区", licence_no="浙AA5710001"))
-    reference.add_prescriber(ctx, actor, PrescriberCommand(id=new_id(), code="DR1", name="张伟", address="浙江大学医学院附属第一医院",
-                                                           registration_no="110330100001234"))
-    reference.add_patient(ctx, actor, PatientCommand(id=new_id(), code="PT1", name="陈静", sex="F",
-                                                     date_of_birth=date(1970, 3, 7), id_doc_type="resident_id",
-                                                     id_doc_no="330106197003070015"))
+    reference.add_supplier(
+        ctx,
+        actor,
+        SupplierCommand(
+            id=new_id(), code="SUP1", name="国药控股浙江有限公司", address="杭州市拱墅区", licence_no="浙AA5710001"
+        ),
+    )
+    reference.add_prescriber(
+        ctx,
+        actor,
+        PrescriberCommand(
+            id=new_id(),
+            code="DR1",
+            name="张伟",
+            address="浙江大学医学院附属第一医院",
+            registration_no="110330100001234",
+        ),
+    )
+    reference.add_patient(
+        ctx,
+        actor,
+        PatientCommand(
+            id=new_id(),
+            code="PT1",
+            name="陈静",
+            sex="F",
+            date_of_birth=date(1970, 3, 7),
+            id_doc_type="resident_id",
+            id_doc_no="330106197003070015",
+        ),
+    )
 
 
 def build_world(engine: Engine, profile: Profile = Profile.CN_HOSPITAL, timezone: str = "Asia/Shanghai") -> World:
     uow = SqlUnitOfWorkFactory(engine)
     clock = FixedClock(START)
     code = f"PH-{uuid.uuid4().hex[:8]}"
-    spec = PharmacySpec(code=code, name="浙江测试医院药房", licence_no="浙-麻-0001", address="杭州市上城区",
-                        profile=profile, timezone=timezone)
-    pid = open_pharmacy(uow, PINS, spec, UserCommand(username="zhou.rp", full_name="周敏", role=Role.RESPONSIBLE_PHARMACIST, pin=PIN))
+    spec = PharmacySpec(
+        code=code,
+        name="浙江测试医院药房",
+        licence_no="浙-麻-0001",
+        address="杭州市上城区",
+        profile=profile,
+        timezone=timezone,
+    )
+    pid = open_pharmacy(
+        uow, PINS, spec, UserCommand(username="zhou.rp", full_name="周敏", role=Role.RESPONSIBLE_PHARMACIST, pin=PIN)
+    )
     ctx = ServiceContext(uow=uow, clock=clock, pins=PINS, pharmacy_id=pid)
     world = World(engine, ctx, clock, pid)
     rp = authenticate(ctx, Credentials("zhou.rp", PIN))
     world.people["zhou.rp"] = rp
-    for username, name, role in (("li.na", "李娜", Role.PHARMACIST), ("wang.fang", "王芳", Role.PHARMACIST),
-                                 ("zhao.tech", "赵强", Role.TECHNICIAN), ("insp", "Inspector", Role.INSPECTOR),
-                                 ("admin", "Admin", Role.ADMINISTRATOR)):
+    for username, name, role in (
+        ("li.na", "李娜", Role.PHARMACIST),
+        ("wang.fang", "王芳", Role.PHARMACIST),
+        ("zhao.tech", "赵强", Role.TECHNICIAN),
+        ("insp", "Inspector", Role.INSPECTOR),
+        ("admin", "Admin", Role.ADMINISTRATOR),
+    ):
         add_user(ctx, rp, UserCommand(username=username, full_name=name, role=role, pin=PIN))
         world.people[username] = authenticate(ctx, Credentials(username, PIN))
     _seed_catalogue(ctx, rp)

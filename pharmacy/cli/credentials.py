@@ -16,7 +16,7 @@ def read_pin(prompt: str, env: str = "PHARMACY_PIN", *, confirm: bool = False) -
     if value:
         return value
     if not sys.stdin.isatty():
-        raise InvalidValue(field="PIN", problem=N_("set {env} or run this in a terminal to type it").format(env=env))
+        raise InvalidValue(field="PIN", problem=N_("set {env} or run this in a terminal to type it"), env=env)
     pin = getpass.getpass(prompt)
     if confirm and getpass.getpass("Again: ") != pin:
         raise InvalidValue(field="PIN", problem=N_("the two PINs differ"))

@@ -9,13 +9,32 @@ from collections.abc import Callable
 from typing import ClassVar
 
 
-def N_(message: str) -> str:
+class Text(str):
+    """A message id passed as a parameter: translated, then formatted with the other parameters, when shown."""
+
+    __slots__ = ()
+
+
+def N_(message: str) -> Text:
     """Mark a string for translation extraction without translating it here."""
-    return message
+    return Text(message)
 
 
 def _identity(message: str) -> str:
     return message
+
+
+class _Keep(dict[str, object]):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def render_message(template: str, params: dict[str, object], translate: Callable[[str], str] = _identity) -> str:
+    """Translate the template and every Text parameter; Text parameters may use the plain ones."""
+    plain = _Keep({k: v for k, v in params.items() if not isinstance(v, Text)})
+    words = {k: translate(v) for k, v in params.items() if isinstance(v, Text)}
+    plain.update({k: v.format_map(_Keep({**plain, **words})) for k, v in words.items()})
+    return translate(template).format_map(plain)
 
 
 class RegisterError(Exception):
@@ -29,7 +48,7 @@ class RegisterError(Exception):
         super().__init__(self.render())
 
     def render(self, translate: Callable[[str], str] = _identity) -> str:
-        return translate(self.template).format(**self.params)
+        return render_message(self.template, self.params, translate)
 
 
 class NotFound(RegisterError):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pharmacy.domain.errors import N_, RoleNotPermitted
+from pharmacy.domain.errors import N_, RoleNotPermitted, Text
 from pharmacy.domain.movement import MovementKind
 
 
@@ -41,6 +41,7 @@ MAY_RECORD_PRESCRIPTION = _PHARMACISTS
 MAY_SIGN_CLOSE = frozenset({Role.RESPONSIBLE_PHARMACIST})
 
 
-def require_role(role: Role, allowed: frozenset[Role], action: str) -> None:
+def require_role(role: Role, allowed: frozenset[Role], action: Text, **params: object) -> None:
+    """Refuse an act the role may not do; `action` is a message id (e.g. "record a {kind}")."""
     if role not in allowed:
-        raise RoleNotPermitted(role=ROLE_LABEL[role], action=action)
+        raise RoleNotPermitted(role=ROLE_LABEL[role], action=action, **params)

@@ -79,7 +79,7 @@ def run_movement(
     witness: Credentials | None,
     build: DraftBuilder,
 ) -> Recorded:
-    require_role(actor.role, MAY_ENTER[kind], f"record a {KIND_LABEL[kind]}")
+    require_role(actor.role, MAY_ENTER[kind], N_("record a {kind}"), kind=KIND_LABEL[kind])
     checker = second_person(ctx, actor, witness, kind)
     with ctx.uow() as uow:
         head = uow.ledger.lock_head(ctx.pharmacy_id)

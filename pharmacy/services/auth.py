@@ -7,6 +7,7 @@ before the command's own transaction begins.
 from __future__ import annotations
 
 from pharmacy.domain.errors import (
+    N_,
     AuthenticationFailed,
     SecondPersonIsActor,
     SecondPersonRequired,
@@ -70,5 +71,5 @@ def second_person(
     if credentials.username.strip() == actor.username:
         raise SecondPersonIsActor(username=actor.username)
     checker = authenticate(ctx, credentials)
-    require_role(checker.role, MAY_CHECK[kind], f"check a {KIND_LABEL[kind]}")
+    require_role(checker.role, MAY_CHECK[kind], N_("check a {kind}"), kind=KIND_LABEL[kind])
     return checker

@@ -6,7 +6,7 @@ the chain. The reconciliation the pharmacist reviews before signing is built on 
 
 from __future__ import annotations
 
-from pharmacy.domain.errors import MonthAlreadyClosed, MonthNotOver
+from pharmacy.domain.errors import N_, MonthAlreadyClosed, MonthNotOver
 from pharmacy.domain.reference import PeriodClose
 from pharmacy.domain.roles import MAY_SIGN_CLOSE, require_role
 from pharmacy.domain.timing import month_bounds
@@ -17,7 +17,7 @@ from pharmacy.services.context import ServiceContext
 
 def close_month(ctx: ServiceContext, signer: Credentials, month: str) -> PeriodClose:
     actor = authenticate(ctx, signer)
-    require_role(actor.role, MAY_SIGN_CLOSE, "sign a month-end close")
+    require_role(actor.role, MAY_SIGN_CLOSE, N_("sign a month-end close"))
     with ctx.uow() as uow:
         head = uow.ledger.lock_head(ctx.pharmacy_id)
         pharmacy = uow.reference.pharmacy(ctx.pharmacy_id)

@@ -33,7 +33,7 @@ def text(value: str | None, field: str, *, required: bool = True, limit: int = 2
             raise InvalidValue(field=field, problem=N_("must not be empty"))
         return None
     if len(cleaned) > limit:
-        raise InvalidValue(field=field, problem=N_("is too long (at most {limit} characters)").format(limit=limit))
+        raise InvalidValue(field=field, problem=N_("is too long (at most {limit} characters)"), limit=limit)
     if any(ord(ch) < 32 for ch in cleaned):
         raise InvalidValue(field=field, problem=N_("contains control characters; retype it"))
     return cleaned

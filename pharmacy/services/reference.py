@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from uuid import UUID
 
-from pharmacy.domain.errors import N_, AlreadyExists, InvalidValue, UnknownPharmacy
+from pharmacy.domain.errors import N_, AlreadyExists, InvalidValue, Text, UnknownPharmacy
 from pharmacy.domain.ports import UnitOfWork
 from pharmacy.domain.quantity import UnitSpec
 from pharmacy.domain.reference import (
@@ -47,7 +47,7 @@ def run_reference(
     command_id: UUID,
     command: object,
     allowed: frozenset[Role],
-    action: str,
+    action: Text,
     build: Callable[[RefScope], Created],
 ) -> Created:
     require_role(actor.role, allowed, action)
@@ -108,7 +108,7 @@ def add_medicine(ctx: ServiceContext, actor: Actor, command: MedicineCommand) ->
             scope.uow.reference.add_medicine_class(MedicineClass(saved.id, jurisdiction, class_code, effective))
         return Created("medicine", saved.code, str(saved.id))
 
-    return run_reference(ctx, actor, command.id, command, MAY_EDIT_CATALOGUE, "edit the catalogue", build)
+    return run_reference(ctx, actor, command.id, command, MAY_EDIT_CATALOGUE, N_("edit the catalogue"), build)
 
 
 def add_lot(ctx: ServiceContext, actor: Actor, command: LotCommand) -> Created:
@@ -130,7 +130,7 @@ def add_lot(ctx: ServiceContext, actor: Actor, command: LotCommand) -> Created:
         saved = scope.uow.reference.add_lot(wanted)
         return Created("lot", saved.batch, str(saved.id))
 
-    return run_reference(ctx, actor, command.id, command, MAY_EDIT_CATALOGUE, "add a batch", build)
+    return run_reference(ctx, actor, command.id, command, MAY_EDIT_CATALOGUE, N_("add a batch"), build)
 
 
 def add_supplier(ctx: ServiceContext, actor: Actor, command: SupplierCommand) -> Created:
@@ -150,7 +150,7 @@ def add_supplier(ctx: ServiceContext, actor: Actor, command: SupplierCommand) ->
             return Created("supplier", wanted.code, str(existing.id))
         return Created("supplier", wanted.code, str(scope.uow.reference.add_supplier(wanted).id))
 
-    return run_reference(ctx, actor, command.id, command, MAY_EDIT_CATALOGUE, "add a supplier", build)
+    return run_reference(ctx, actor, command.id, command, MAY_EDIT_CATALOGUE, N_("add a supplier"), build)
 
 
 def add_prescriber(ctx: ServiceContext, actor: Actor, command: PrescriberCommand) -> Created:
@@ -170,7 +170,7 @@ def add_prescriber(ctx: ServiceContext, actor: Actor, command: PrescriberCommand
             return Created("prescriber", wanted.code, str(existing.id))
         return Created("prescriber", wanted.code, str(scope.uow.reference.add_prescriber(wanted).id))
 
-    return run_reference(ctx, actor, command.id, command, MAY_RECORD_PRESCRIPTION, "add a prescriber", build)
+    return run_reference(ctx, actor, command.id, command, MAY_RECORD_PRESCRIPTION, N_("add a prescriber"), build)
 
 
 def add_patient(ctx: ServiceContext, actor: Actor, command: PatientCommand) -> Created:
@@ -194,7 +194,7 @@ def add_patient(ctx: ServiceContext, actor: Actor, command: PatientCommand) -> C
             return Created("patient", wanted.code, str(existing.id))
         return Created("patient", wanted.code, str(scope.uow.reference.add_patient(wanted).id))
 
-    return run_reference(ctx, actor, command.id, command, MAY_RECORD_PRESCRIPTION, "add a patient", build)
+    return run_reference(ctx, actor, command.id, command, MAY_RECORD_PRESCRIPTION, N_("add a patient"), build)
 
 
 def add_prescription(ctx: ServiceContext, actor: Actor, command: PrescriptionCommand) -> Created:
@@ -218,4 +218,4 @@ def add_prescription(ctx: ServiceContext, actor: Actor, command: PrescriptionCom
         uow.reference.add_prescription(rx)
         return Created("prescription", rx.number, str(rx.id))
 
-    return run_reference(ctx, actor, command.id, command, MAY_RECORD_PRESCRIPTION, "record a prescription", build)
+    return run_reference(ctx, actor, command.id, command, MAY_RECORD_PRESCRIPTION, N_("record a prescription"), build)

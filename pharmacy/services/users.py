@@ -96,7 +96,7 @@ def open_pharmacy(uow_factory: UnitOfWorkFactory, pins: PinHasher, spec: Pharmac
 
 
 def add_user(ctx: ServiceContext, actor: Actor, command: UserCommand) -> User:
-    require_role(actor.role, MAY_ADMINISTER, "add users")
+    require_role(actor.role, MAY_ADMINISTER, N_("add users"))
     with ctx.uow() as uow:
         if uow.reference.user_by_name(ctx.pharmacy_id, command.username.strip()) is not None:
             raise AlreadyExists(what="user", key=command.username)
@@ -106,7 +106,7 @@ def add_user(ctx: ServiceContext, actor: Actor, command: UserCommand) -> User:
 
 
 def _set_state(ctx: ServiceContext, actor: Actor, username: str, *, active: bool, unlock: bool) -> User:
-    require_role(actor.role, MAY_ADMINISTER, "change user accounts")
+    require_role(actor.role, MAY_ADMINISTER, N_("change user accounts"))
     with ctx.uow() as uow:
         user = uow.reference.user_by_name(ctx.pharmacy_id, username.strip())
         if user is None:

@@ -136,17 +136,28 @@ def test_correction_reverses_and_links(world: World) -> None:
     world.receive("100")
     rx = world.prescription("30")
     wrong = world.dispense(rx, "20")
-    fix = correct(world.ctx, world.pharmacist, CorrectCommand(id=new_id(), reverses=str(wrong.seq), reason="typed 20 instead of 2",
-                                                             witness=world.creds("wang.fang")))
+    fix = correct(
+        world.ctx,
+        world.pharmacist,
+        CorrectCommand(
+            id=new_id(), reverses=str(wrong.seq), reason="typed 20 instead of 2", witness=world.creds("wang.fang")
+        ),
+    )
     assert (fix.quantity, fix.lot_balance_after) == (20, 100)
     right = world.dispense(rx, "2")
     assert right.lot_balance_after == 98
     with pytest.raises(errors.AlreadyReversed):
-        correct(world.ctx, world.pharmacist, CorrectCommand(id=new_id(), reverses=str(wrong.seq), reason="again",
-                                                           witness=world.creds("wang.fang")))
+        correct(
+            world.ctx,
+            world.pharmacist,
+            CorrectCommand(id=new_id(), reverses=str(wrong.seq), reason="again", witness=world.creds("wang.fang")),
+        )
     with pytest.raises(errors.CannotReverseCorrection):
-        correct(world.ctx, world.pharmacist, CorrectCommand(id=new_id(), reverses=str(fix.seq), reason="undo",
-                                                           witness=world.creds("wang.fang")))
+        correct(
+            world.ctx,
+            world.pharmacist,
+            CorrectCommand(id=new_id(), reverses=str(fix.seq), reason="undo", witness=world.creds("wang.fang")),
+        )
 
 
 def test_correction_needs_reason_and_second_person(world: World) -> None:
@@ -154,8 +165,11 @@ def test_correction_needs_reason_and_second_person(world: World) -> None:
     with pytest.raises(errors.SecondPersonRequired):
         correct(world.ctx, world.pharmacist, CorrectCommand(id=new_id(), reverses=str(got.seq), reason="x"))
     with pytest.raises(errors.ReasonRequired):
-        correct(world.ctx, world.pharmacist, CorrectCommand(id=new_id(), reverses=str(got.seq), reason="  ",
-                                                           witness=world.creds("wang.fang")))
+        correct(
+            world.ctx,
+            world.pharmacist,
+            CorrectCommand(id=new_id(), reverses=str(got.seq), reason="  ", witness=world.creds("wang.fang")),
+        )
 
 
 def test_reversing_a_receipt_already_dispensed_is_refused(world: World) -> None:
@@ -163,14 +177,27 @@ def test_reversing_a_receipt_already_dispensed_is_refused(world: World) -> None:
     rx = world.prescription("10")
     world.dispense(rx, "8")
     with pytest.raises(errors.InsufficientStock):
-        correct(world.ctx, world.pharmacist, CorrectCommand(id=new_id(), reverses=str(got.seq), reason="wrong batch",
-                                                           witness=world.creds("wang.fang")))
+        correct(
+            world.ctx,
+            world.pharmacist,
+            CorrectCommand(id=new_id(), reverses=str(got.seq), reason="wrong batch", witness=world.creds("wang.fang")),
+        )
 
 
 def test_patient_returns_go_to_the_returns_book(world: World) -> None:
     world.receive("10")
-    got = movements.take_back(world.ctx, world.pharmacist, PatientReturnCommand(
-        id=new_id(), medicine="morphine-tab-10", batch="B1", quantity=Decimal(3), patient="PT1", reason="patient died"))
+    got = movements.take_back(
+        world.ctx,
+        world.pharmacist,
+        PatientReturnCommand(
+            id=new_id(),
+            medicine="morphine-tab-10",
+            batch="B1",
+            quantity=Decimal(3),
+            patient="PT1",
+            reason="patient died",
+        ),
+    )
     assert (got.lot_balance_after, got.medicine_balance_after) == (3, 3)
     stock = world.receive("1")
     assert stock.lot_balance_after == 11  # stock untouched by the return
@@ -179,16 +206,53 @@ def test_patient_returns_go_to_the_returns_book(world: World) -> None:
 def test_adjustment_and_loss_need_reasons(world: World) -> None:
     world.receive("10")
     with pytest.raises(errors.ReasonRequired):
-        movements.adjust(world.ctx, world.pharmacist, AdjustCommand(id=new_id(), medicine="morphine-tab-10", batch="B1",
-                                                                   quantity=Decimal(-1), witness=world.creds("wang.fang")))
-    got = movements.adjust(world.ctx, world.pharmacist, AdjustCommand(
-        id=new_id(), medicine="morphine-tab-10", batch="B1", quantity=Decimal(-1), reason="count error",
-        witness=world.creds("wang.fang")))
+        movements.adjust(
+            world.ctx,
+            world.pharmacist,
+            AdjustCommand(
+                id=new_id(),
+                medicine="morphine-tab-10",
+                batch="B1",
+                quantity=Decimal(-1),
+                witness=world.creds("wang.fang"),
+            ),
+        )
+    got = movements.adjust(
+        world.ctx,
+        world.pharmacist,
+        AdjustCommand(
+            id=new_id(),
+            medicine="morphine-tab-10",
+            batch="B1",
+            quantity=Decimal(-1),
+            reason="count error",
+            witness=world.creds("wang.fang"),
+        ),
+    )
     assert got.lot_balance_after == 9
     with pytest.raises(errors.QuantityZero):
-        movements.adjust(world.ctx, world.pharmacist, AdjustCommand(id=new_id(), medicine="morphine-tab-10", batch="B1",
-                                                                   quantity=Decimal(0), reason="x", witness=world.creds("wang.fang")))
-    lost = movements.record_loss(world.ctx, world.pharmacist, LossCommand(
-        id=new_id(), medicine="morphine-tab-10", batch="B1", quantity=Decimal(2), reason="pack missing from safe",
-        witness=world.creds("wang.fang")))
+        movements.adjust(
+            world.ctx,
+            world.pharmacist,
+            AdjustCommand(
+                id=new_id(),
+                medicine="morphine-tab-10",
+                batch="B1",
+                quantity=Decimal(0),
+                reason="x",
+                witness=world.creds("wang.fang"),
+            ),
+        )
+    lost = movements.record_loss(
+        world.ctx,
+        world.pharmacist,
+        LossCommand(
+            id=new_id(),
+            medicine="morphine-tab-10",
+            batch="B1",
+            quantity=Decimal(2),
+            reason="pack missing from safe",
+            witness=world.creds("wang.fang"),
+        ),
+    )
     assert lost.lot_balance_after == 7
