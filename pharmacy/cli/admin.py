@@ -24,13 +24,11 @@ from pharmacy.services.auth import authenticate
 from pharmacy.services.commands import MedicineCommand, UserCommand
 from pharmacy.services.pins import PinHasher
 from pharmacy.services.results import Actor
-from pharmacy.wiring import connect
+from pharmacy.wiring import connect, display_url
 
 
 def cmd_init(cli: Cli) -> int:
     a, t = cli.args, cli.t
-    engine = connect(cli.target, check_schema=False)
-    revision = migrate.upgrade(engine)
     pin = read_pin(t("PIN for {user}: ").format(user=a.username), confirm=True)
     spec = users.PharmacySpec(
         code=a.code,
@@ -47,13 +45,12 @@ def cmd_init(cli: Cli) -> int:
         pin=pin,
         registration_no=a.registration_no,
     )
+    users.check_opening(spec, first)
+    engine = connect(cli.target, check_schema=False)
+    revision = migrate.upgrade(engine)
     users.open_pharmacy(SqlUnitOfWorkFactory(engine), PinHasher(), spec, first)
-    print(
-        t("Register ready at {url} (schema {rev}); {user} can sign in.").format(
-            url=engine.url.render_as_string(hide_password=True), rev=revision, user=a.username
-        ),
-        file=sys.stderr,
-    )
+    message = t("Register ready at {url} (schema {rev}); {user} can sign in.")
+    print(message.format(url=display_url(engine), rev=revision, user=a.username), file=sys.stderr)
     engine.dispose()
     return 0
 

@@ -65,14 +65,20 @@ def _new_user(pins: PinHasher, pharmacy_id: int, c: UserCommand) -> User:
     )
 
 
-def open_pharmacy(uow_factory: UnitOfWorkFactory, pins: PinHasher, spec: PharmacySpec, first: UserCommand) -> int:
-    """Create a pharmacy and its first responsible pharmacist (who then adds everyone else)."""
+def check_opening(spec: PharmacySpec, first: UserCommand) -> None:
+    """Refuse a bad opening before anything is created (so `init` leaves no half-made database)."""
     try:
         ZoneInfo(spec.timezone)
     except (ZoneInfoNotFoundError, ValueError):
         raise InvalidValue(field="timezone", problem=N_("use a zone name such as Asia/Shanghai")) from None
     if first.role is not Role.RESPONSIBLE_PHARMACIST:
         raise InvalidValue(field="role", problem=N_("the first user must be the responsible pharmacist"))
+    _check_pin(first.pin)
+
+
+def open_pharmacy(uow_factory: UnitOfWorkFactory, pins: PinHasher, spec: PharmacySpec, first: UserCommand) -> int:
+    """Create a pharmacy and its first responsible pharmacist (who then adds everyone else)."""
+    check_opening(spec, first)
     with uow_factory() as uow:
         if uow.reference.pharmacy_by_code(spec.code) is not None:
             raise AlreadyExists(what="pharmacy", key=spec.code)
