@@ -9,14 +9,14 @@ from __future__ import annotations
 import random
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from pharmacy.db.migrate import upgrade
 from pharmacy.db.uow import SqlUnitOfWorkFactory
-from pharmacy.demo_data import SITES, DemoPerson, people_for, stocked
+from pharmacy.demo_data import SITES, DemoPerson, demo_gtin, people_for, stocked
 from pharmacy.domain.clock import Clock, FixedClock
 from pharmacy.domain.errors import RegisterError
 from pharmacy.domain.profile import Profile
@@ -76,8 +76,9 @@ def _setup(state: DemoState, start: date) -> None:
     site = SITES[state.profile]
     rp = state.actors[state.people[0].username]
     with PACKAGED_CATALOGUE.open(encoding="utf-8") as stream:
-        for _, row in read_catalogue(stream):
-            created = reference.add_medicine(state.ctx, rp, row.command())
+        for index, (_, row) in enumerate(read_catalogue(stream), start=1):
+            command = replace(row.command(), gtins=(demo_gtin(state.profile, index),))
+            created = reference.add_medicine(state.ctx, rp, command)
             if stocked(state.profile, row.cn_class, row.us_schedule, row.uk_schedule) and len(state.medicines) < 10:
                 with state.ctx.uow(write=False) as uow:
                     med = uow.reference.medicine_by_code(created.key)
@@ -227,7 +228,13 @@ def _run_day(state: DemoState, day: date) -> None:
     _occasional(state, day)
 
 
-def build_demo(target: str, profile: Profile, seed: int, now: datetime, progress: Progress) -> tuple[DemoPerson, ...]:
+@dataclass(frozen=True)
+class DemoBuilt:
+    people: tuple[DemoPerson, ...]
+    sample_scan: str  # a GS1 string for a stocked product, as a scanner would type it
+
+
+def build_demo(target: str, profile: Profile, seed: int, now: datetime, progress: Progress) -> DemoBuilt:
     site = SITES[profile]
     tz = ZoneInfo(site.timezone)
     engine = connect(target, check_schema=False)
@@ -254,8 +261,11 @@ def build_demo(target: str, profile: Profile, seed: int, now: datetime, progress
     _people(state)
     _setup(state, start)
     _simulate(state, start, today, now, progress)
+    with state.ctx.uow(write=False) as reader:
+        gtin = reader.reference.gtins(state.medicines[0].id)[0]
     engine.dispose()
-    return people
+    expiry = (today + timedelta(days=700)).strftime("%y%m%d")
+    return DemoBuilt(people, f"01{gtin}17{expiry}10DEMO{seed:02d}")
 
 
 def _people(state: DemoState) -> None:

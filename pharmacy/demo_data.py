@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from stdnum import ean
+
 from pharmacy.domain.profile import Profile
 from pharmacy.domain.roles import Role
 
@@ -129,6 +131,16 @@ SITES: dict[Profile, DemoSite] = {
         "CD",
     ),
 }
+
+
+# Fictional GS1 company prefixes in each country's range (690–699 China, 500–509 UK, 0 US), so demo packs scan.
+GTIN_PREFIX = {"cn": "6901234", "uk": "5012345", "us": "0312345"}
+
+
+def demo_gtin(profile: Profile, index: int) -> str:
+    """A valid GTIN-13 (GTIN-14 with a leading 0) for the index-th catalogue product."""
+    body = GTIN_PREFIX[profile.jurisdiction] + f"{index:05d}"
+    return "0" + body + ean.calc_check_digit(body)
 
 
 def people_for(profile: Profile) -> tuple[DemoPerson, ...]:

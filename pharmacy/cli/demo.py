@@ -47,7 +47,8 @@ def cmd_demo(cli: Cli) -> int:
                 flush=True,
             )
 
-    people = build_demo(target, profile, cli.args.seed, SystemClock().now(), progress)
+    built = build_demo(target, profile, cli.args.seed, SystemClock().now(), progress)
+    people = built.people
     if tty:
         print(file=sys.stderr)
     print(t("Demo register: {path}").format(path=target))
@@ -56,6 +57,7 @@ def cmd_demo(cli: Cli) -> int:
         [Column("username", t("username")), Column("name", t("name")), Column("role", t("role")), Column("pin", "PIN")],
         "table",
     )
+    print(t("To try a scan at Receive (F3), type or scan: {code}").format(code=built.sample_scan))
     if cli.args.no_open:
         return 0
     cli.args.db = target

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Connection, Engine, select, text
 
 from pharmacy.db import rows as r
 from pharmacy.db.types import UTCDateTime
@@ -44,6 +44,19 @@ def _pg_values(row: tuple[Any, ...]) -> list[Any]:
     return values
 
 
+def _sqlite_chain_rows(conn: Connection, sql: str, pharmacy_id: int) -> Iterator[tuple[list[Any], str, str]]:
+    """The driver's own tuples, in batches: stored text is already canonical, so nothing is converted."""
+    conn.begin()  # the transaction every statement on this engine runs in (db/engine.py), begun explicitly
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(sql, {"p": pharmacy_id})
+        while part := cursor.fetchmany(_BATCH):
+            for row in part:
+                yield list(row[:21]), row[21], row[22]
+    finally:
+        cursor.close()
+
+
 class SqlAuditSource:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -56,14 +69,15 @@ class SqlAuditSource:
     def chain_rows(self, pharmacy_id: int) -> Iterator[tuple[list[Any], str, str]]:
         sql = f"SELECT {_COLUMNS} FROM movements WHERE pharmacy_id = :p ORDER BY seq"  # noqa: S608
         with self.engine.connect() as conn:
+            if self.dialect == "sqlite":
+                yield from _sqlite_chain_rows(conn, sql, pharmacy_id)
+                return
             result = conn.execution_options(stream_results=True, yield_per=_BATCH).execute(
                 text(sql), {"p": pharmacy_id}
             )
-            sqlite = self.dialect == "sqlite"
             for part in result.partitions(_BATCH):
                 for row in part:
-                    values = list(row[:21]) if sqlite else _pg_values(tuple(row))
-                    yield values, row[21], row[22]
+                    yield _pg_values(tuple(row)), row[21], row[22]
 
     def stored_balances(self, pharmacy_id: int) -> dict[tuple[int, str], int]:
         q = select(r.BalanceRow.lot_id, r.BalanceRow.book, r.BalanceRow.balance).where(

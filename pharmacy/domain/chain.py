@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import UTC, datetime
+from typing import Any
 from uuid import UUID
 
 from pharmacy.domain.movement import Movement
@@ -16,6 +17,26 @@ from pharmacy.domain.movement import Movement
 GENESIS_HASH = "0" * 64
 CHAIN_VERSION = 1
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def _no_default(value: object) -> object:
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+# The C encoder that `_dumps` builds afresh on every call, built once (verify hashes millions of rows).
+# Same arguments as JSONEncoder(ensure_ascii=False, separators=(",", ":")) passes, so the same bytes;
+# no circular-reference markers, which only matter for containers nested in themselves.
+def _make_encoder() -> Any:
+    make: Any = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:
+        return None
+    try:
+        return make(None, _no_default, json.encoder.encode_basestring, None, ":", ",", False, False, True)
+    except TypeError:  # no C accelerator, or another signature: `_dumps` is always right, just slower
+        return None
+
+
+_encode_chunks = _make_encoder()
 
 
 def canonical_time(moment: datetime) -> str:
@@ -83,5 +104,6 @@ def hashed_values(movement: Movement) -> list[object]:
 
 def link_hash(prev_hash: str, values: list[object]) -> str:
     """SHA-256 of [version, prev_hash, *values] as compact JSON (UTF-8, no escapes for non-ASCII)."""
-    payload = _dumps([CHAIN_VERSION, prev_hash, *values]).encode()
-    return hashlib.sha256(payload).hexdigest()
+    record = [CHAIN_VERSION, prev_hash, *values]
+    text = "".join(_encode_chunks(record, 0)) if _encode_chunks is not None else _dumps(record)
+    return hashlib.sha256(text.encode()).hexdigest()

@@ -34,7 +34,7 @@ def stock_lines(engine: Engine, pharmacy_id: int, *, include_empty: bool = False
     )
     merged: dict[int, StockLine] = {}
     with Session(engine) as session:
-        for medicine_row, lot_id, batch, expiry, book, balance in session.execute(q).tuples():
+        for medicine_row, lot_id, batch, expiry, book, balance in session.execute(q):
             line = merged.get(lot_id) or StockLine(to.medicine(medicine_row), lot_id, batch, expiry, 0, 0)
             if book == "stock":
                 line = StockLine(line.medicine, lot_id, batch, expiry, balance, line.returns)

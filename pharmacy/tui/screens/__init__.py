@@ -1,0 +1,1 @@
+"""The counter's screens: each owns its flow and its stylesheet beside it."""

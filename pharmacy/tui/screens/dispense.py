@@ -1,0 +1,331 @@
+"""Dispense: choose the prescription, scan the pack (the earliest-expiring usable batch is suggested), the
+quantity (part supplies allowed, the owing shown), rule findings live, a second person, record."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import DataTable, Footer, Header, Input, Select, Static
+
+from pharmacy.domain.errors import N_, InvalidValue, UnknownPrescription
+from pharmacy.domain.movement import KIND_LABEL, MovementKind
+from pharmacy.domain.ports import expired_on
+from pharmacy.domain.quantity import format_quantity
+from pharmacy.domain.reference import Medicine
+from pharmacy.reports.counter import LotStock, OpenPrescription
+from pharmacy.schemas.scan import read_scan
+from pharmacy.services.commands import Credentials, DispenseCommand
+from pharmacy.tui.base import CounterScreen
+from pharmacy.tui.errors import guarded
+from pharmacy.tui.messages import EntryRecorded, Failed, Refused
+from pharmacy.tui.screens.second_person import SecondPersonScreen
+from pharmacy.tui.widgets.findings import FindingsPanel
+from pharmacy.tui.widgets.form import Field, clear_errors, show_error
+
+
+@dataclass
+class PrescriptionsLoaded(Message):
+    prescriptions: list[OpenPrescription]
+
+
+@dataclass
+class LotsLoaded(Message):
+    lots: list[LotStock]
+
+
+def suggested_lot(lots: list[LotStock], today: date) -> LotStock | None:
+    """The earliest-expiring batch that is not expired and holds stock (first expiry, first out)."""
+    usable = [ls for ls in lots if ls.balance > 0 and not expired_on(ls.lot, today)]
+    return min(usable, key=lambda ls: (ls.lot.expiry, ls.lot.batch)) if usable else None
+
+
+class DispenseScreen(CounterScreen[None]):
+    CSS_PATH = "dispense.tcss"
+    BINDINGS = [
+        Binding("ctrl+s", "record", N_("Record")),
+        Binding("escape", "back", N_("Back")),
+        Binding("ctrl+k", "clear", N_("Clear form")),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.prescriptions: list[OpenPrescription] = []
+        self.rx: OpenPrescription | None = None
+        self.medicine: Medicine | None = None
+        self.lots: list[LotStock] = []
+
+    def compose(self) -> ComposeResult:
+        t = self.t
+        yield Header()
+        with Horizontal():
+            with Vertical(id="left"):
+                yield Static(t("Dispense against a prescription"), classes="screen-title")
+                yield Field(t("Prescription no. (or choose below)"), "prescription")
+                yield DataTable(id="prescriptions", cursor_type="row")
+            with Vertical(id="right"):
+                yield Static(t("No prescription chosen yet"), id="rx-summary")
+                yield Field(t("Scan the pack (or press Enter to take the suggested batch)"), "scan")
+                yield Select([], prompt=t("Batch"), id="batch")
+                yield Static("", id="batch-error", classes="field-error")
+                yield Field(t("Quantity"), "quantity")
+                yield Static("", id="owing")
+                yield Static(t("Rule findings"), classes="pane-title")
+                yield FindingsPanel(id="findings")
+                yield Static("", id="preview")
+                yield Static("", id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#prescriptions", DataTable)
+        t = self.t
+        table.add_columns(t("No."), t("Patient"), t("Medicine"), t("Owing"))
+        table.focus()
+        self.query_one("#findings", FindingsPanel).show([], t)
+
+    def on_screen_resume(self) -> None:
+        self._load_prescriptions()
+
+    @work(thread=True, exclusive=True, group="prescriptions")
+    def _load_prescriptions(self) -> None:
+        guarded(self, self.counter.open_prescriptions, PrescriptionsLoaded)
+
+    def on_prescriptions_loaded(self, message: PrescriptionsLoaded) -> None:
+        self.prescriptions = message.prescriptions
+        table = self.query_one("#prescriptions", DataTable)
+        table.clear()
+        for rx in self.prescriptions:
+            med = self.counter.medicine(rx.medicine_id)
+            assert med is not None
+            owing = f"{format_quantity(rx.owing, med.unit)} {med.base_unit}"
+            table.add_row(rx.number, rx.patient, med.generic_local, owing, key=str(rx.id))
+
+    @on(DataTable.RowSelected, "#prescriptions")
+    def _row_chosen(self, event: DataTable.RowSelected) -> None:
+        chosen = next((rx for rx in self.prescriptions if str(rx.id) == event.row_key.value), None)
+        if chosen is not None:
+            self._choose(chosen)
+
+    @on(Input.Submitted, "#prescription")
+    def _number_typed(self, event: Input.Submitted) -> None:
+        number = event.value.strip()
+        chosen = next((rx for rx in self.prescriptions if rx.number == number), None)
+        if chosen is None:
+            show_error(self, UnknownPrescription(key=number), UnknownPrescription(key=number).render(self.t))
+            return
+        self._choose(chosen)
+
+    def _choose(self, rx: OpenPrescription) -> None:
+        clear_errors(self)
+        self.rx, self.medicine = rx, self.counter.medicine(rx.medicine_id)
+        med = self.medicine
+        assert med is not None
+        self.query_one("#rx-summary", Static).update(
+            f"[b]{rx.number}[/b]  {rx.patient} · {rx.prescriber}\n[b]{med.generic_local}[/b] {med.display_name} · "
+            + self.t("prescribed {p}, supplied {s}, owing {o} {unit}").format(
+                p=format_quantity(rx.prescribed, med.unit),
+                s=format_quantity(rx.supplied, med.unit),
+                o=format_quantity(rx.owing, med.unit),
+                unit=med.base_unit,
+            )
+        )
+        self.query_one("#scan", Input).focus()
+        self._load_lots(med.id)
+
+    @work(thread=True, exclusive=True, group="lots")
+    def _load_lots(self, medicine_id: int) -> None:
+        guarded(self, lambda: self.counter.lots(medicine_id), LotsLoaded)
+
+    def on_lots_loaded(self, message: LotsLoaded) -> None:
+        self.lots = message.lots
+        today = self.counter.now().astimezone(self.counter.pharmacy.tz).date()
+        options = [
+            (
+                f"{ls.lot.batch} · {self.t('exp.')} {ls.lot.expiry} · {self.t('holds')} "
+                f"{format_quantity(ls.balance, self.medicine.unit) if self.medicine else ls.balance}"
+                + (f" · {self.t('EXPIRED')}" if expired_on(ls.lot, today) else ""),
+                ls.lot.batch,
+            )
+            for ls in self.lots
+            if ls.balance > 0
+        ]
+        select = self.query_one("#batch", Select)
+        select.set_options(options)
+        best = suggested_lot(self.lots, today)
+        if best is not None:
+            select.value = best.lot.batch
+        self._default_quantity()
+
+    def _lot(self) -> LotStock | None:
+        value = self.query_one("#batch", Select).value
+        return next((ls for ls in self.lots if ls.lot.batch == value), None)
+
+    def _default_quantity(self) -> None:
+        lot, med = self._lot(), self.medicine
+        if self.rx is None or med is None:
+            return
+        steps = min(self.rx.owing, lot.balance) if lot else self.rx.owing
+        self.query_one("#quantity", Input).value = format_quantity(steps, med.unit)
+        self._update_preview()
+
+    @on(Input.Submitted, "#scan")
+    def _scanned(self, event: Input.Submitted) -> None:
+        text = event.value.strip()
+        if text:
+            scan = read_scan(text)
+            pack = self.counter.medicine_by_gtin(scan.gtin) if scan.gtin else None
+            if scan.gtin and self.medicine and (pack is None or pack.id != self.medicine.id):
+                name = pack.display_name if pack else scan.gtin
+                show_error(
+                    self,
+                    InvalidValue(
+                        field="scan",
+                        problem=N_("this pack is {pack}, not the prescribed {rx}"),
+                        pack=name,
+                        rx=self.medicine.display_name,
+                    ),
+                    self.t("This pack is {pack}, not the prescribed {rx}.").format(
+                        pack=name, rx=self.medicine.display_name
+                    ),
+                )
+                return
+            if scan.batch and any(ls.lot.batch == scan.batch for ls in self.lots):
+                self.query_one("#batch", Select).value = scan.batch
+                self._default_quantity()
+        self.query_one("#quantity", Input).focus()
+
+    @on(Select.Changed, "#batch")
+    def _batch_changed(self) -> None:
+        self._update_preview()
+
+    @on(Input.Changed, "#quantity")
+    def _quantity_changed(self) -> None:
+        self._update_preview()
+
+    @on(Input.Submitted, "#quantity")
+    def _quantity_entered(self) -> None:
+        self.action_record()
+
+    def _steps(self) -> int | None:
+        if self.medicine is None:
+            return None
+        try:
+            scaled = Decimal(self.query_one("#quantity", Input).value.strip()) * self.medicine.unit.scale
+        except InvalidOperation:
+            return None
+        return int(scaled) if scaled == scaled.to_integral_value() else None
+
+    def _update_preview(self) -> None:
+        med, rx, lot, steps = self.medicine, self.rx, self._lot(), self._steps()
+        if med is None or rx is None or steps is None:
+            self.query_one("#preview", Static).update("")
+            return
+        self.query_one("#owing", Static).update(
+            self.t("Owing after this supply: {o} {unit}").format(
+                o=format_quantity(rx.owing - steps, med.unit), unit=med.base_unit
+            )
+        )
+        total = sum(ls.balance for ls in self.lots)
+        if lot is not None:
+            self.query_one("#preview", Static).update(
+                self.t("Balance after: batch {batch} {lot} · {medicine} {total} {unit}").format(
+                    batch=lot.lot.batch,
+                    lot=format_quantity(lot.balance - steps, med.unit),
+                    medicine=med.generic_local,
+                    total=format_quantity(total - steps, med.unit),
+                    unit=med.base_unit,
+                )
+            )
+        self.query_one("#findings", FindingsPanel).show(self.counter.dispense_findings(rx, steps), self.t)
+
+    def _command(self, witness: Credentials | None) -> DispenseCommand:
+        if self.rx is None or self.medicine is None:
+            raise UnknownPrescription(key=self.query_one("#prescription", Input).value or "—")
+        return DispenseCommand(
+            id=uuid.uuid4(),
+            medicine=self.medicine.code,
+            batch=str(self.query_one("#batch", Select).value or ""),
+            quantity=self.query_one("#quantity", Input).value.strip(),
+            prescription=str(self.rx.id),
+            witness=witness,
+        )
+
+    def action_record(self) -> None:
+        clear_errors(self)
+        try:
+            self._command(None)
+        except UnknownPrescription as exc:
+            show_error(self, exc, exc.render(self.t))
+            return
+        if not self.counter.needs_second_person(MovementKind.DISPENSE):
+            self._send(self._command(None))
+            return
+        self._ask_checker()
+
+    @work(thread=True, group="checkers")
+    def _ask_checker(self) -> None:
+        checkers = self.counter.checkers(MovementKind.DISPENSE, self.actor)
+        screen = SecondPersonScreen(self.t(KIND_LABEL[MovementKind.DISPENSE]), checkers)
+        self.app.call_from_thread(self.app.push_screen, screen, self._checked)
+
+    def _checked(self, witness: Credentials | None) -> None:
+        if witness is not None:
+            self._status(self.t("Recording…"))
+            self._send(self._command(witness))
+
+    @work(thread=True, exclusive=True, group="record")
+    def _send(self, command: DispenseCommand) -> None:
+        guarded(self, lambda: self.counter.dispense(self.actor, command), EntryRecorded)
+
+    def on_entry_recorded(self, message: EntryRecorded) -> None:
+        got, med = message.recorded, self.medicine
+        assert med is not None
+        self._status(
+            self.t("Recorded as No. {seq}. Batch balance {lot}, {medicine} balance {total} {unit}.").format(
+                seq=got.seq,
+                lot=format_quantity(got.lot_balance_after, med.unit),
+                medicine=med.generic_local,
+                total=format_quantity(got.medicine_balance_after, med.unit),
+                unit=med.base_unit,
+            ),
+            ok=True,
+        )
+        self._reset(keep_status=True)
+        self._load_prescriptions()
+
+    def on_refused(self, message: Refused) -> None:
+        show_error(self, message.error, message.error.render(self.t))
+
+    def on_failed(self, message: Failed) -> None:
+        self._status(self.t("Not recorded: an unexpected error; details in {path}").format(path=message.where))
+
+    def _status(self, text: str, *, ok: bool = False) -> None:
+        status = self.query_one("#status", Static)
+        status.update(text)
+        status.set_classes("ok" if ok else "error")
+
+    def _reset(self, *, keep_status: bool = False) -> None:
+        self.rx, self.medicine, self.lots = None, None, []
+        for field in self.query(Input):
+            field.value = ""
+        self.query_one("#batch", Select).set_options([])
+        self.query_one("#rx-summary", Static).update(self.t("No prescription chosen yet"))
+        self.query_one("#owing", Static).update("")
+        self.query_one("#preview", Static).update("")
+        clear_errors(self)
+        if not keep_status:
+            self._status("")
+        self.query_one("#prescriptions", DataTable).focus()
+
+    def action_clear(self) -> None:
+        self._reset()
+
+    async def action_back(self) -> None:
+        await self.pharmacy_app.action_mode("home")

@@ -1,0 +1,71 @@
+"""Sign-in (and the lock screen): username and PIN; wrong PINs count toward lock-out; the form beneath stays."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Input, Label, Static
+
+from pharmacy.services.results import Actor
+from pharmacy.tui.base import CounterModal
+from pharmacy.tui.errors import guarded
+from pharmacy.tui.messages import Failed, Refused, SignedIn
+
+
+class SignInScreen(CounterModal[Actor]):
+    CSS_PATH = "sign_in.tcss"
+    BINDINGS = [Binding("escape", "noop", show=False)]
+
+    def __init__(self, *, locked: bool = False) -> None:
+        super().__init__()
+        self.locked = locked
+
+    def compose(self) -> ComposeResult:
+        t = self.t
+        pharmacy = self.counter.pharmacy
+        with Vertical(id="card"):
+            yield Static(pharmacy.name, id="pharmacy-name")
+            yield Static(t("Controlled-medicine register"), id="subtitle")
+            if self.locked:
+                yield Static(t("Locked. Your work is kept; sign in to go on."), id="locked-note")
+            yield Label(t("Username"))
+            yield Input(id="username", placeholder=t("username"))
+            yield Label(t("PIN"))
+            yield Input(id="pin", password=True, placeholder="••••")
+            yield Static("", id="error", classes="error")
+
+    def action_noop(self) -> None:
+        """Esc does not get past the lock."""
+
+    @on(Input.Submitted, "#username")
+    def _to_pin(self) -> None:
+        self.query_one("#pin", Input).focus()
+
+    @on(Input.Submitted, "#pin")
+    def _submit(self) -> None:
+        username = self.query_one("#username", Input).value.strip()
+        pin = self.query_one("#pin", Input).value
+        if not username:
+            self.query_one("#username", Input).focus()
+            return
+        self.query_one("#error", Static).update(self.t("Checking…"))
+        self._sign_in(username, pin)
+
+    @work(thread=True, exclusive=True, group="sign-in")
+    def _sign_in(self, username: str, pin: str) -> None:
+        guarded(self, lambda: self.counter.sign_in(username, pin), SignedIn)
+
+    def on_signed_in(self, message: SignedIn) -> None:
+        self.dismiss(message.actor)
+
+    def on_refused(self, message: Refused) -> None:
+        self.query_one("#error", Static).update(message.error.render(self.t))
+        pin = self.query_one("#pin", Input)
+        pin.value = ""
+        pin.focus()
+
+    def on_failed(self, message: Failed) -> None:
+        t = self.t
+        self.query_one("#error", Static).update(t("Could not sign in; details in {path}").format(path=message.where))

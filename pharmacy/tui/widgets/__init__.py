@@ -1,0 +1,1 @@
+"""Small widgets that render state and post messages up."""
