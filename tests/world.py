@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, MetaData, select
 
 from pharmacy.db.uow import SqlUnitOfWorkFactory
+from pharmacy.demo_data import demo_gtin
 from pharmacy.domain.clock import FixedClock
 from pharmacy.domain.profile import Profile
 from pharmacy.domain.roles import Role
@@ -130,9 +131,17 @@ class World:
 
 def _seed_catalogue(ctx: ServiceContext, actor: Actor) -> None:
     with PACKAGED_CATALOGUE.open(encoding="utf-8") as stream:
-        for _, row in read_catalogue(stream):
+        for index, (_, row) in enumerate(read_catalogue(stream), start=1):
             if row.key in TEST_MEDICINES:
-                reference.add_medicine(ctx, actor, row.command())
+                command = replace(row.command(), gtins=(demo_gtin(Profile.CN_HOSPITAL, index),))
+                reference.add_medicine(ctx, actor, command)
+
+
+def gtin_of(code: str) -> str:
+    """The GTIN the test catalogue gives a product (its index in the packaged catalogue)."""
+    with PACKAGED_CATALOGUE.open(encoding="utf-8") as stream:
+        index = next(i for i, (_, row) in enumerate(read_catalogue(stream), start=1) if row.key == code)
+    return demo_gtin(Profile.CN_HOSPITAL, index)
 
 
 def _seed_parties(ctx: ServiceContext, actor: Actor) -> None:

@@ -41,7 +41,7 @@ def cmd_demo(cli: Cli) -> int:
     def progress(fraction: float, note: str) -> None:
         if tty:
             print(
-                f"\r{t('building the demo register')} {fraction:4.0%}  {note[:50]:<50}",
+                "\r" + t("building the demo register") + f" {fraction:4.0%}  {note[:50]:<50}",
                 end="",
                 file=sys.stderr,
                 flush=True,

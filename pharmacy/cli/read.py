@@ -27,7 +27,7 @@ def cmd_verify(cli: Cli) -> int:
 
     def progress(count: int) -> None:
         if sys.stderr.isatty():
-            print(f"\r{t('checked')} {count:,}…", end="", file=sys.stderr, flush=True)
+            print("\r" + t("checked") + f" {count:,}…", end="", file=sys.stderr, flush=True)
 
     verdict = verify(SqlAuditSource(reg.engine), zones, progress)
     if sys.stderr.isatty():

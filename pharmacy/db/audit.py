@@ -6,9 +6,11 @@ on PostgreSQL UUIDs and timestamps are converted. Rows are fetched in batches, n
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from sqlalchemy import Connection, Engine, select, text
@@ -46,8 +48,7 @@ def _pg_values(row: tuple[Any, ...]) -> list[Any]:
 
 def _sqlite_chain_rows(conn: Connection, sql: str, pharmacy_id: int) -> Iterator[tuple[list[Any], str, str]]:
     """The driver's own tuples, in batches: stored text is already canonical, so nothing is converted."""
-    conn.begin()  # the transaction every statement on this engine runs in (db/engine.py), begun explicitly
-    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    cursor = cast(sqlite3.Connection, conn.connection.driver_connection).cursor()
     try:
         cursor.execute(sql, {"p": pharmacy_id})
         while part := cursor.fetchmany(_BATCH):
@@ -61,14 +62,34 @@ class SqlAuditSource:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.dialect = engine.dialect.name
+        self._conn: Connection | None = None
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """One read transaction for the whole audit: a consistent view, and no lock that holds a counter up."""
+        options = {} if self.dialect == "sqlite" else {"isolation_level": "REPEATABLE READ"}
+        with self.engine.connect().execution_options(**options) as conn, conn.begin():
+            self._conn = conn
+            try:
+                yield
+            finally:
+                self._conn = None
+
+    @contextmanager
+    def _connect(self) -> Iterator[Connection]:
+        if self._conn is not None:
+            yield self._conn
+            return
+        with self.engine.connect() as conn:
+            yield conn
 
     def pharmacy_ids(self) -> list[int]:
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             return list(conn.scalars(select(r.PharmacyRow.id).order_by(r.PharmacyRow.id)))
 
     def chain_rows(self, pharmacy_id: int) -> Iterator[tuple[list[Any], str, str]]:
         sql = f"SELECT {_COLUMNS} FROM movements WHERE pharmacy_id = :p ORDER BY seq"  # noqa: S608
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             if self.dialect == "sqlite":
                 yield from _sqlite_chain_rows(conn, sql, pharmacy_id)
                 return
@@ -83,18 +104,18 @@ class SqlAuditSource:
         q = select(r.BalanceRow.lot_id, r.BalanceRow.book, r.BalanceRow.balance).where(
             r.BalanceRow.pharmacy_id == pharmacy_id
         )
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             return {(lot, book): bal for lot, book, bal in conn.execute(q)}
 
     def stored_head(self, pharmacy_id: int) -> tuple[int, str]:
         q = select(r.ChainHeadRow.last_seq, r.ChainHeadRow.last_hash).where(r.ChainHeadRow.pharmacy_id == pharmacy_id)
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             seq, last = conn.execute(q).one()
         return int(seq), str(last)
 
     def closes(self, pharmacy_id: int) -> list[PeriodClose]:
         q = select(r.PeriodCloseRow).where(r.PeriodCloseRow.pharmacy_id == pharmacy_id)
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             rows = conn.execute(q.order_by(r.PeriodCloseRow.month)).mappings()
             return [
                 PeriodClose(
@@ -110,13 +131,13 @@ class SqlAuditSource:
 
     def hash_at(self, pharmacy_id: int, seq: int) -> str | None:
         q = select(r.MovementRow.hash).where(r.MovementRow.pharmacy_id == pharmacy_id, r.MovementRow.seq == seq)
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             return conn.scalar(q)
 
     def first_entry_dated_before(self, pharmacy_id: int, after_seq: int, before: datetime) -> int | None:
         m = r.MovementRow
         q = select(m.seq).where(m.pharmacy_id == pharmacy_id, m.seq > after_seq, m.occurred_at < before)
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             return conn.scalar(q.order_by(m.seq).limit(1))
 
     def missing_triggers(self) -> list[str]:
@@ -124,6 +145,6 @@ class SqlAuditSource:
             sql = "SELECT name FROM sqlite_master WHERE type = 'trigger'"
         else:
             sql = "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgenabled <> 'D'"
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             present = set(conn.scalars(text(sql)))
         return [name for name in EXPECTED_TRIGGERS.get(self.dialect, []) if name not in present]

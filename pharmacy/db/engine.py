@@ -63,8 +63,9 @@ def _sqlite_engine(url: URL) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        # Writers take the write lock up front, so two counters never both read a balance and then collide.
-        mode = "IMMEDIATE" if conn.get_execution_options().get("pharmacy_write", True) else "DEFERRED"
+        # Writers (units of work opened for writing) take the write lock up front, so two counters never both
+        # read a balance and then collide; readers (reports, verify) take none and never hold a counter up.
+        mode = "IMMEDIATE" if conn.get_execution_options().get("pharmacy_write", False) else "DEFERRED"
         conn.exec_driver_sql(f"BEGIN {mode}")
 
     return engine

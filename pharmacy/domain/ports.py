@@ -7,6 +7,7 @@ rolls back unless `commit()` is called: a refused command leaves the database ex
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from datetime import date, datetime
 from types import TracebackType
 from typing import Any, Protocol, Self
@@ -103,7 +104,12 @@ def expired_on(lot: Lot, day: date) -> bool:
 
 
 class AuditSource(Protocol):
-    """Read-only access for `verify`: raw rows in sequence order, cached balances, triggers, closes."""
+    """Read-only access for `verify`: raw rows in sequence order, cached balances, triggers, closes.
+
+    Every read inside `snapshot()` sees the same state of the database, whatever is written meanwhile.
+    """
+
+    def snapshot(self) -> AbstractContextManager[None]: ...
 
     def pharmacy_ids(self) -> list[int]: ...
     def chain_rows(self, pharmacy_id: int) -> Iterator[tuple[list[Any], str, str]]: ...

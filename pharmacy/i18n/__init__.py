@@ -7,6 +7,8 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+from pharmacy.domain.errors import N_
+
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 DOMAIN = "pharmacy"
 SUPPORTED = ("en", "zh_CN")
@@ -24,6 +26,17 @@ def choose_language(explicit: str | None = None) -> str:
         if candidate:
             return "zh_CN" if candidate.lower().startswith("zh") else "en"
     return "en"
+
+
+# Base units as the catalogue names them, shown in the user's language (片, 支, 贴, 毫升 …).
+UNIT_NAMES = {
+    "tablet": N_("tablet"), "capsule": N_("capsule"), "ampoule": N_("ampoule"), "patch": N_("patch"),
+    "mL": N_("mL"), "vial": N_("vial"), "sachet": N_("sachet"), "suppository": N_("suppository"),
+}  # fmt: skip
+
+
+def unit_name(unit: str, t: Callable[[str], str]) -> str:
+    return t(UNIT_NAMES[unit]) if unit in UNIT_NAMES else unit
 
 
 def translator(language: str) -> Callable[[str], str]:

@@ -41,8 +41,10 @@ class Verdict:
 
 
 def verify(source: AuditSource, timezones: dict[int, str], progress: Callable[[int], None] | None = None) -> Verdict:
-    verdicts = tuple(_verify_pharmacy(source, pid, ZoneInfo(timezones[pid]), progress) for pid in source.pharmacy_ids())
-    return Verdict(verdicts, tuple(source.missing_triggers()))
+    with source.snapshot():  # one consistent view; readers never hold a counter up
+        pids = source.pharmacy_ids()
+        verdicts = tuple(_verify_pharmacy(source, pid, ZoneInfo(timezones[pid]), progress) for pid in pids)
+        return Verdict(verdicts, tuple(source.missing_triggers()))
 
 
 def _verify_pharmacy(

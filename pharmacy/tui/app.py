@@ -13,6 +13,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 
 from pharmacy.domain.errors import N_
+from pharmacy.domain.roles import ROLE_LABEL
 from pharmacy.i18n import choose_language, translator
 from pharmacy.services.results import Actor
 from pharmacy.tui.base import translate_bindings
@@ -58,7 +59,7 @@ class PharmacyApp(App[int]):
     def _signed_in(self, actor: Actor | None) -> None:
         if actor is not None:
             self.actor = actor
-            self.sub_title = f"{actor.full_name} · {self.t(actor.role.value.replace('_', ' '))}"
+            self.sub_title = f"{actor.full_name} · {self.t(ROLE_LABEL[actor.role])}"
             self.last_activity = time.monotonic()
 
     async def on_event(self, event: events.Event) -> None:
@@ -88,10 +89,10 @@ class PharmacyApp(App[int]):
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         for mode, label, help_text in (
-            ("home", "Home", "Stock on hand, today's entries, alerts"),
-            ("receive", "Receive", "Record goods in from a supplier"),
-            ("dispense", "Dispense", "Supply against a prescription"),
-            ("register", "Register", "Read a medicine's register; correct an entry"),
+            ("home", N_("Home"), N_("Stock on hand, today's entries, alerts")),
+            ("receive", N_("Receive"), N_("Record goods in from a supplier")),
+            ("dispense", N_("Dispense"), N_("Supply against a prescription")),
+            ("register", N_("Register"), N_("Read a medicine's register; correct an entry")),
         ):
             yield SystemCommand(self.t(label), self.t(help_text), lambda m=mode: self.run_action(f"mode('{m}')"))
         yield SystemCommand(self.t("Switch user"), self.t("Sign in as someone else"), self.action_switch_user)

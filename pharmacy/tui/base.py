@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, TypeVar, cast
 from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 
+from pharmacy.domain.reference import Medicine
+from pharmacy.i18n import unit_name
 from pharmacy.services.results import Actor
 from pharmacy.tui.gateway import Counter
 
@@ -36,6 +38,10 @@ class _Uses:
 
     def t(self, message: str) -> str:
         return self.pharmacy_app.t(message)
+
+    def unit(self, medicine: Medicine) -> str:
+        """The medicine's base unit in the user's language."""
+        return unit_name(medicine.base_unit, self.t)
 
     @property
     def actor(self) -> Actor:

@@ -59,7 +59,9 @@ def _refused(engine: Engine, sql: str, pharmacy_id: int, message: str) -> None:
             conn.rollback()
 
 
-@pytest.mark.parametrize(("table", "verb", "sql"), TAMPERING, ids=[f"{t}-{s.split()[0]}" for t, _, s in TAMPERING])
+@pytest.mark.parametrize(
+    ("table", "verb", "sql"), TAMPERING, ids=[f"{t}-{v}-{i}" for i, (t, v, _) in enumerate(TAMPERING)]
+)
 def test_update_and_delete_are_refused_by_the_database(recorded: World, table: str, verb: str, sql: str) -> None:
     before = recorded.snapshot()
     _refused(recorded.engine, sql, recorded.pharmacy_id, f"register is append-only: {table} rows cannot be {verb}")

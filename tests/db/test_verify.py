@@ -7,6 +7,7 @@ own tools. On PostgreSQL that happens in a private database, never in the one th
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -204,3 +205,20 @@ def test_postgresql_deleted_middle_entry_is_named_as_a_gap(pg_private_world: Wor
     _tamper_pg(world.engine, "DELETE FROM movements WHERE pharmacy_id = :p AND seq = 2", {"p": world.pharmacy_id})
     problem = _only_problem(verify_world(world))
     assert (problem.seq, problem.params) == (3, {"expected": 2})
+
+
+def test_verify_does_not_hold_up_the_counter(sqlite_world: World) -> None:
+    """verify reads in one snapshot without the write lock: a dispense in the middle of it goes through."""
+    from pharmacy.db.audit import SqlAuditSource
+
+    world = sqlite_world
+    world.receive("50", batch="V1")
+    rx = world.prescription("5")
+    source = SqlAuditSource(world.engine)
+    with source.snapshot():
+        rows_before = sum(1 for _ in source.chain_rows(world.pharmacy_id))
+        world.clock.advance(timedelta(minutes=1))
+        done = world.dispense(rx, "1", batch="V1")  # would wait 30 s for the lock if verify held it
+        rows_in_snapshot = sum(1 for _ in source.chain_rows(world.pharmacy_id))
+    assert done.lot_balance_after == 49
+    assert rows_in_snapshot == rows_before  # the snapshot does not see the entry written meanwhile

@@ -104,7 +104,7 @@ class DispenseScreen(CounterScreen[None]):
         for rx in self.prescriptions:
             med = self.counter.medicine(rx.medicine_id)
             assert med is not None
-            owing = f"{format_quantity(rx.owing, med.unit)} {med.base_unit}"
+            owing = f"{format_quantity(rx.owing, med.unit)} {self.unit(med)}"
             table.add_row(rx.number, rx.patient, med.generic_local, owing, key=str(rx.id))
 
     @on(DataTable.RowSelected, "#prescriptions")
@@ -133,7 +133,7 @@ class DispenseScreen(CounterScreen[None]):
                 p=format_quantity(rx.prescribed, med.unit),
                 s=format_quantity(rx.supplied, med.unit),
                 o=format_quantity(rx.owing, med.unit),
-                unit=med.base_unit,
+                unit=self.unit(med),
             )
         )
         self.query_one("#scan", Input).focus()
@@ -146,22 +146,19 @@ class DispenseScreen(CounterScreen[None]):
     def on_lots_loaded(self, message: LotsLoaded) -> None:
         self.lots = message.lots
         today = self.counter.now().astimezone(self.counter.pharmacy.tz).date()
-        options = [
-            (
-                f"{ls.lot.batch} · {self.t('exp.')} {ls.lot.expiry} · {self.t('holds')} "
-                f"{format_quantity(ls.balance, self.medicine.unit) if self.medicine else ls.balance}"
-                + (f" · {self.t('EXPIRED')}" if expired_on(ls.lot, today) else ""),
-                ls.lot.batch,
-            )
-            for ls in self.lots
-            if ls.balance > 0
-        ]
         select = self.query_one("#batch", Select)
-        select.set_options(options)
+        select.set_options([(self._lot_label(ls, today), ls.lot.batch) for ls in self.lots if ls.balance > 0])
         best = suggested_lot(self.lots, today)
         if best is not None:
             select.value = best.lot.batch
         self._default_quantity()
+
+    def _lot_label(self, ls: LotStock, today: date) -> str:
+        held = format_quantity(ls.balance, self.medicine.unit) if self.medicine else str(ls.balance)
+        label = self.t("{batch} · exp. {expiry} · holds {held}").format(
+            batch=ls.lot.batch, expiry=ls.lot.expiry, held=held
+        )
+        return label + (" · " + self.t("EXPIRED") if expired_on(ls.lot, today) else "")
 
     def _lot(self) -> LotStock | None:
         value = self.query_one("#batch", Select).value
@@ -229,7 +226,7 @@ class DispenseScreen(CounterScreen[None]):
             return
         self.query_one("#owing", Static).update(
             self.t("Owing after this supply: {o} {unit}").format(
-                o=format_quantity(rx.owing - steps, med.unit), unit=med.base_unit
+                o=format_quantity(rx.owing - steps, med.unit), unit=self.unit(med)
             )
         )
         total = sum(ls.balance for ls in self.lots)
@@ -240,7 +237,7 @@ class DispenseScreen(CounterScreen[None]):
                     lot=format_quantity(lot.balance - steps, med.unit),
                     medicine=med.generic_local,
                     total=format_quantity(total - steps, med.unit),
-                    unit=med.base_unit,
+                    unit=self.unit(med),
                 )
             )
         self.query_one("#findings", FindingsPanel).show(self.counter.dispense_findings(rx, steps), self.t)
@@ -293,7 +290,7 @@ class DispenseScreen(CounterScreen[None]):
                 lot=format_quantity(got.lot_balance_after, med.unit),
                 medicine=med.generic_local,
                 total=format_quantity(got.medicine_balance_after, med.unit),
-                unit=med.base_unit,
+                unit=self.unit(med),
             ),
             ok=True,
         )

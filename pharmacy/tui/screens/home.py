@@ -78,16 +78,17 @@ class HomeScreen(CounterScreen[None]):
             med = data.medicines[medicine_id]
             total = sum(data.stock[i].stock for i in indexes)
             trend = sparkline(data.trends.get(medicine_id, []))
-            amount = f"{format_quantity(total, med.unit):>7} {med.base_unit:<8}"
+            amount = f"{format_quantity(total, med.unit):>7} {self.unit(med):<8}"
             node = tree.root.add(
                 f"[cyan]{trend:<15}[/] {amount} [b]{med.generic_local}[/b] {med.strength}  [dim]{med.generic_en}[/]"
             )
             for i in indexes:
                 s = data.stock[i]
-                returns = f"  (+{format_quantity(s.returns, med.unit)} {self.t('returns')})" if s.returns else ""
+                returns_word = self.t("returns")
+                returns = f"  (+{format_quantity(s.returns, med.unit)} {returns_word})" if s.returns else ""
+                batch_word, exp_word = self.t("batch"), self.t("exp.")
                 node.add_leaf(
-                    f"{self.t('batch')} {s.batch}  {self.t('exp.')} {s.expiry}  "
-                    f"{format_quantity(s.stock, med.unit)}{returns}"
+                    f"{batch_word} {s.batch}  {exp_word} {s.expiry}  {format_quantity(s.stock, med.unit)}{returns}"
                 )
 
     def _fill_alerts(self, data: HomeData) -> None:

@@ -162,9 +162,10 @@ class ReceiveScreen(CounterScreen[None]):
     def _choose(self, medicine: Medicine) -> None:
         self.medicine = medicine
         self.query_one("#matches", OptionList).display = False
+        pack_of = self.t("pack of")
         self.query_one("#medicine", Static).update(
-            f"[b]{medicine.generic_local}[/b]  {medicine.display_name}  · {self.t('pack of')} {medicine.pack_size} "
-            f"{medicine.base_unit}"
+            f"[b]{medicine.generic_local}[/b]  {medicine.display_name}  · {pack_of} {medicine.pack_size} "
+            f"{self.unit(medicine)}"
         )
         if self.scan and self.scan.batch:
             self.query_one("#batch", Input).value = self.scan.batch
@@ -208,7 +209,7 @@ class ReceiveScreen(CounterScreen[None]):
             conversion.update("")
             preview.update("")
             return
-        conversion.update(f"= {format_quantity(steps, medicine.unit)} {medicine.base_unit}")
+        conversion.update(f"= {format_quantity(steps, medicine.unit)} {self.unit(medicine)}")
         batch = self.query_one("#batch", Input).value.strip()
         lot_before = next((ls.balance for ls in self.lots if ls.lot.batch == batch), 0)
         total_before = sum(ls.balance for ls in self.lots)
@@ -218,7 +219,7 @@ class ReceiveScreen(CounterScreen[None]):
                 lot=format_quantity(lot_before + steps, medicine.unit),
                 medicine=medicine.generic_local,
                 total=format_quantity(total_before + steps, medicine.unit),
-                unit=medicine.base_unit,
+                unit=self.unit(medicine),
             )
         )
 
@@ -287,7 +288,7 @@ class ReceiveScreen(CounterScreen[None]):
                 lot=format_quantity(got.lot_balance_after, medicine.unit),
                 medicine=medicine.generic_local,
                 total=format_quantity(got.medicine_balance_after, medicine.unit),
-                unit=medicine.base_unit,
+                unit=self.unit(medicine),
             ),
             ok=True,
         )

@@ -141,7 +141,7 @@ class RegisterScreen(CounterScreen[None]):
         self.medicine = medicine
         self.query_one("#matches", OptionList).display = False
         self.query_one("#title", Static).update(
-            f"[b]{medicine.generic_local}[/b]  {medicine.display_name} · {medicine.form} · {medicine.base_unit}"
+            f"[b]{medicine.generic_local}[/b]  {medicine.display_name} · {medicine.form} · {self.unit(medicine)}"
         )
         self._lots(medicine.id)
         self.reload()
@@ -288,7 +288,7 @@ class RegisterScreen(CounterScreen[None]):
                 seq=message.recorded.seq
             )
         )
-        self.reload()
+        self.reload(keep_status=True)
 
     def on_refused(self, message: Refused) -> None:
         self._status(message.error.render(self.t))

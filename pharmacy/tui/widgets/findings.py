@@ -18,7 +18,8 @@ class FindingsPanel(Static):
 
     def show(self, findings: list[Finding], t: Callable[[str], str]) -> None:
         if not findings:
-            self.update(f"[dim]{t('No rule findings for this supply.')}[/]")
+            none = t("No rule findings for this supply.")
+            self.update(f"[dim]{none}[/]")
             return
         lines = [
             f"[{_STYLE[f.severity]}]{_MARK[f.severity]} {f.rule_id}[/]  {render_message(f.message, f.params, t)}"

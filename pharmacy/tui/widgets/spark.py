@@ -9,7 +9,7 @@ def sparkline(values: list[int], width: int = 15) -> str:
     if not values:
         return ""
     step = max(1, len(values) // width)
-    sampled = values[::step][-width:]
+    sampled = values[::-step][:width][::-1]  # sampled back from today, so the newest value is always drawn
     low, high = min(sampled), max(sampled)
     if high == low:
         return BLOCKS[3] * len(sampled)

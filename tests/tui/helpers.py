@@ -1,0 +1,47 @@
+"""Driving the app: type, settle (workers finished, messages handled), read the screen."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import text
+from textual.pilot import Pilot
+from textual.widgets import Input, Static
+
+from tests.world import PIN, World
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def type_text(pilot: Pilot[Any], value: str) -> None:
+    await pilot.press(*value)
+
+
+async def sign_in(pilot: Pilot[Any], username: str = "li.na", pin: str = PIN) -> None:
+    await type_text(pilot, username)
+    await pilot.press("enter")
+    await type_text(pilot, pin)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+def value_of(pilot: Pilot[Any], selector: str) -> str:
+    return pilot.app.screen.query_one(selector, Input).value
+
+
+def text_of(pilot: Pilot[Any], selector: str) -> str:
+    return str(pilot.app.screen.query_one(selector, Static).render())
+
+
+def movements(world: World) -> list[dict[str, Any]]:
+    sql = text(
+        "SELECT m.seq, m.kind, m.quantity, l.batch, l.expiry, u.username AS checker, m.reason, m.lot_balance_after "
+        "FROM movements m JOIN lots l ON l.id = m.lot_id LEFT JOIN users u ON u.id = m.checked_by_id "
+        "WHERE m.pharmacy_id = :p ORDER BY m.seq"
+    )
+    with world.engine.connect() as conn:
+        return [dict(row._mapping) for row in conn.execute(sql, {"p": world.pharmacy_id})]
