@@ -10,7 +10,18 @@ from __future__ import annotations
 from typing import Any, cast
 from uuid import UUID
 
-from sqlalchemy import CursorResult, Table, bindparam, func, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    CursorResult,
+    Table,
+    bindparam,
+    func,
+    insert,
+    literal_column,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from pharmacy.db import mapping as to
@@ -35,17 +46,27 @@ _MEDICINE_BALANCE = select(func.coalesce(func.sum(_BALANCES.c.balance), 0)).wher
     _BALANCES.c.medicine_id == bindparam("m"),
     _BALANCES.c.book == bindparam("b"),
 )
+# The lot's balance and the medicine-wide one in one round trip: both are needed for every movement.
+_BALANCES_OF = select(
+    _BALANCE.scalar_subquery(),
+    _MEDICINE_BALANCE.scalar_subquery(),
+)
 _SET_BALANCE = (
     update(_BALANCES)
     .where(_BALANCES.c.lot_id == bindparam("lot"), _BALANCES.c.book == bindparam("b"))
     .values(balance=bindparam("balance"))
 )
 _ADD_MOVEMENT = insert(_MOVEMENTS)
-_SUPPLIED = select(func.coalesce(func.sum(_MOVEMENTS.c.quantity), 0)).where(
-    _MOVEMENTS.c.pharmacy_id == bindparam("p"),
+# The kinds are rendered as constants, not an "expanding" IN parameter, so the compiled SQL is cached whole;
+# every column read is in ix_movements_prescription_supplied (migration 0003), so no table row is visited.
+_SUPPLIED_KINDS: list[ColumnElement[Any]] = [
+    literal_column(f"'{kind.value}'") for kind in (MovementKind.DISPENSE, MovementKind.CORRECTION)
+]
+_SUPPLIED = select(func.coalesce(func.sum(_MOVEMENTS.c.quantity), literal_column("0"))).where(
     _MOVEMENTS.c.prescription_id == bindparam("rx"),
-    _MOVEMENTS.c.kind.in_([MovementKind.DISPENSE.value, MovementKind.CORRECTION.value]),
-    _MOVEMENTS.c.book == "stock",
+    _MOVEMENTS.c.pharmacy_id == bindparam("p"),
+    _MOVEMENTS.c.book == literal_column("'stock'"),
+    _MOVEMENTS.c.kind.in_(_SUPPLIED_KINDS),
 )
 _COMMAND = select(
     _COMMANDS.c.id,
@@ -57,6 +78,8 @@ _COMMAND = select(
 ).where(_COMMANDS.c.pharmacy_id == bindparam("p"), _COMMANDS.c.id == bindparam("id"))
 _ADD_COMMAND = insert(_COMMANDS)
 _CLOSES = cast(Table, r.PeriodCloseRow.__table__)
+# Months are "YYYY-MM", so the greatest is the latest; the (pharmacy_id, month) unique index answers it.
+_CLOSED_THROUGH = select(func.max(_CLOSES.c.month)).where(_CLOSES.c.pharmacy_id == bindparam("p"))
 _CLOSES_OF = (
     select(
         _CLOSES.c.pharmacy_id,
@@ -72,31 +95,45 @@ _CLOSES_OF = (
 
 
 class SqlLedgerStore:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, connection: Connection | None = None) -> None:
         self.s = session
+        # Core statements go straight to the transaction's connection: the Session adds nothing to them.
+        self._connection = connection or session.connection()
+
+    @property
+    def _conn(self) -> Connection:
+        """The transaction's connection; after a commit, the Session's next one (as `Session.execute` would)."""
+        if self._connection.closed:
+            self._connection = self.s.connection()
+        return self._connection
 
     def lock_head(self, pharmacy_id: int) -> ChainHead:
         # FOR UPDATE serialises writers of one pharmacy on PostgreSQL; on SQLite, BEGIN IMMEDIATE already has.
-        row = self.s.execute(_LOCK_HEAD, {"p": pharmacy_id}).one()
+        row = self._conn.execute(_LOCK_HEAD, {"p": pharmacy_id}).one()
         return ChainHead(pharmacy_id, row.last_seq, row.last_hash, row.latest_occurred)
 
     def save_head(self, head: ChainHead) -> None:
-        self.s.execute(
+        self._conn.execute(
             _SAVE_HEAD,
             {"p": head.pharmacy_id, "seq": head.last_seq, "hash": head.last_hash, "latest": head.latest_occurred},
         )
 
     def balance(self, lot_id: int, book: str) -> int:
-        return self.s.scalar(_BALANCE, {"lot": lot_id, "b": book}) or 0
+        return self._conn.scalar(_BALANCE, {"lot": lot_id, "b": book}) or 0
 
     def medicine_balance(self, pharmacy_id: int, medicine_id: int, book: str) -> int:
-        return int(self.s.scalar(_MEDICINE_BALANCE, {"p": pharmacy_id, "m": medicine_id, "b": book}) or 0)
+        return int(self._conn.scalar(_MEDICINE_BALANCE, {"p": pharmacy_id, "m": medicine_id, "b": book}) or 0)
+
+    def balances(self, pharmacy_id: int, medicine_id: int, lot_id: int, book: str) -> tuple[int, int]:
+        params = {"lot": lot_id, "b": book, "p": pharmacy_id, "m": medicine_id}
+        lot_balance, medicine_balance = self._conn.execute(_BALANCES_OF, params).one()
+        return int(lot_balance or 0), int(medicine_balance or 0)
 
     def save_balance(self, pharmacy_id: int, medicine_id: int, lot_id: int, book: str, balance: int) -> None:
         table = _BALANCES
-        done = self.s.execute(_SET_BALANCE, {"lot": lot_id, "b": book, "balance": balance})
+        done = self._conn.execute(_SET_BALANCE, {"lot": lot_id, "b": book, "balance": balance})
         if cast(CursorResult[Any], done).rowcount == 0:
-            self.s.execute(
+            self._conn.execute(
                 insert(table).values(
                     lot_id=lot_id,
                     book=book,
@@ -107,7 +144,7 @@ class SqlLedgerStore:
             )
 
     def add_movement(self, movement: Movement) -> None:
-        self.s.execute(_ADD_MOVEMENT, to.movement_values(movement))
+        self._conn.execute(_ADD_MOVEMENT, to.movement_values(movement))
 
     def movement(self, pharmacy_id: int, movement_id: UUID) -> Movement | None:
         row = self.s.get(r.MovementRow, movement_id)
@@ -127,10 +164,14 @@ class SqlLedgerStore:
 
     def supplied_on_prescription(self, pharmacy_id: int, prescription_id: UUID) -> int:
         """Net quantity supplied: dispenses minus their corrections (both carry the prescription id)."""
-        return -int(self.s.scalar(_SUPPLIED, {"p": pharmacy_id, "rx": prescription_id}) or 0)
+        return -int(self._conn.scalar(_SUPPLIED, {"p": pharmacy_id, "rx": prescription_id}) or 0)
 
     def closes(self, pharmacy_id: int) -> list[PeriodClose]:
-        return [PeriodClose(*x) for x in self.s.execute(_CLOSES_OF, {"p": pharmacy_id})]
+        return [PeriodClose(*x) for x in self._conn.execute(_CLOSES_OF, {"p": pharmacy_id})]
+
+    def closed_through(self, pharmacy_id: int) -> str | None:
+        month: str | None = self._conn.scalar(_CLOSED_THROUGH, {"p": pharmacy_id})
+        return month
 
     def add_close(self, close: PeriodClose) -> None:
         self.s.add(r.PeriodCloseRow(**vars(close)))
@@ -138,10 +179,10 @@ class SqlLedgerStore:
 
     def command(self, pharmacy_id: int, command_id: UUID) -> CommandRecord | None:
         # A Core read, not Session.get: the row is only looked at, so it need not enter the identity map.
-        row = self.s.execute(_COMMAND, {"p": pharmacy_id, "id": command_id}).first()
+        row = self._conn.execute(_COMMAND, {"p": pharmacy_id, "id": command_id}).first()
         if row is None:
             return None
         return CommandRecord(row.id, row.pharmacy_id, row.type, row.digest, row.outcome, row.recorded_at)
 
     def add_command(self, record: CommandRecord) -> None:
-        self.s.execute(_ADD_COMMAND, vars(record))
+        self._conn.execute(_ADD_COMMAND, vars(record))

@@ -196,7 +196,8 @@ class MovementRow(Base):
         UniqueConstraint("reverses_id"),
         Index("ix_movements_lot_seq", "pharmacy_id", "lot_id", "seq"),
         Index("ix_movements_medicine_seq", "pharmacy_id", "medicine_id", "seq"),
-        Index("ix_movements_prescription", "prescription_id"),
+        # Covers the quantity supplied on a prescription (migration 0003): summed by every dispense.
+        Index("ix_movements_prescription_supplied", "prescription_id", "pharmacy_id", "book", "kind", "quantity"),
         CheckConstraint("seq >= 1", name="seq"),
         CheckConstraint("quantity <> 0", name="quantity"),
         CheckConstraint("lot_balance_after >= 0", name="lot_balance_after"),

@@ -9,22 +9,23 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from pharmacy.db.ledger_store import SqlLedgerStore
-from pharmacy.db.reference_store import SqlReferenceStore
+from pharmacy.db.reference_store import Catalogue, SqlReferenceStore
 
 
 class SqlUnitOfWork:
     reference: SqlReferenceStore
     ledger: SqlLedgerStore
 
-    def __init__(self, factory: sessionmaker[Session], *, write: bool) -> None:
+    def __init__(self, factory: sessionmaker[Session], *, write: bool, catalogue: Catalogue | None = None) -> None:
         self._factory = factory
         self._write = write
+        self._catalogue = catalogue or Catalogue()
 
     def __enter__(self) -> Self:
         self.session = self._factory()
-        self.session.connection(execution_options={"pharmacy_write": self._write})
-        self.reference = SqlReferenceStore(self.session)
-        self.ledger = SqlLedgerStore(self.session)
+        connection = self.session.connection(execution_options={"pharmacy_write": self._write})
+        self.reference = SqlReferenceStore(self.session, self._catalogue, connection)
+        self.ledger = SqlLedgerStore(self.session, connection)
         return self
 
     def __exit__(
@@ -40,11 +41,15 @@ class SqlUnitOfWork:
 
 
 class SqlUnitOfWorkFactory:
-    """Callable that opens units of work on one engine (read-only ones use a deferred transaction)."""
+    """Callable that opens units of work on one engine (read-only ones use a deferred transaction).
+
+    Its units of work share one `Catalogue`: the immutable medicine rows this process has already read.
+    """
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False, autoflush=False)
+        self.catalogue = Catalogue()
 
     def __call__(self, *, write: bool = True) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self._sessions, write=write)
+        return SqlUnitOfWork(self._sessions, write=write, catalogue=self.catalogue)

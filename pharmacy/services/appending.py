@@ -19,7 +19,7 @@ from pharmacy.domain.quantity import format_quantity
 from pharmacy.domain.reference import ChainHead, Lot, Medicine, Pharmacy
 from pharmacy.domain.roles import MAY_ENTER, require_role
 from pharmacy.domain.timing import TimingPolicy, check_occurred_at
-from pharmacy.services.auth import ensure_usable, second_person
+from pharmacy.services.auth import ensure_usable, require_second_person, witness
 from pharmacy.services.commands import Credentials
 from pharmacy.services.context import ServiceContext
 from pharmacy.services.idempotency import previous_outcome, remember
@@ -76,19 +76,20 @@ def run_movement(
     command_id: UUID,
     command: object,
     kind: MovementKind,
-    witness: Credentials | None,
+    credentials: Credentials | None,
     build: DraftBuilder,
 ) -> Recorded:
     require_role(actor.role, MAY_ENTER[kind], N_("record a {kind}"), kind=KIND_LABEL[kind])
-    checker = second_person(ctx, actor, witness, kind)
+    checker = witness(ctx, actor, credentials, kind)
     with ctx.uow() as uow:
         head = uow.ledger.lock_head(ctx.pharmacy_id)
+        pharmacy = uow.reference.pharmacy(ctx.pharmacy_id)  # read once, used by every check below
+        if pharmacy is None:
+            raise UnknownPharmacy(key=str(ctx.pharmacy_id))
+        require_second_person(pharmacy, kind, checker)
         prior = previous_outcome(uow, ctx.pharmacy_id, command_id, command)
         if prior is not None:
             return Recorded.from_outcome(prior)
-        pharmacy = uow.reference.pharmacy(ctx.pharmacy_id)
-        if pharmacy is None:
-            raise UnknownPharmacy(key=str(ctx.pharmacy_id))
         _recheck_people(uow, actor, checker)
         now = ctx.clock.now()
         draft = build(Scope(uow, pharmacy, now, actor, checker))
@@ -108,11 +109,10 @@ def _recheck_people(uow: UnitOfWork, actor: Actor, checker: Actor | None) -> Non
 
 
 def timing_policy(uow: UnitOfWork, pharmacy: Pharmacy, head: ChainHead) -> TimingPolicy:
-    closes = uow.ledger.closes(pharmacy.id)
     return TimingPolicy(
         tz=pharmacy.tz,
         late_entry_days=pharmacy.late_entry_days,
-        closed_through=closes[-1].month if closes else None,
+        closed_through=uow.ledger.closed_through(pharmacy.id),
         latest_occurred=head.latest_occurred,
     )
 
@@ -121,7 +121,8 @@ def append(uow: UnitOfWork, pharmacy: Pharmacy, head: ChainHead, draft: Draft, n
     """Write one movement: timing checked, balance never below zero, sequence gapless, hash linked."""
     check_occurred_at(draft.occurred_at, now, timing_policy(uow, pharmacy, head), imported=draft.imported)
     book = draft.book.value
-    lot_balance = uow.ledger.balance(draft.lot.id, book) + draft.quantity
+    held, held_by_medicine = uow.ledger.balances(pharmacy.id, draft.medicine.id, draft.lot.id, book)
+    lot_balance = held + draft.quantity
     if lot_balance < 0:
         spec = draft.medicine.unit
         raise InsufficientStock(
@@ -131,7 +132,7 @@ def append(uow: UnitOfWork, pharmacy: Pharmacy, head: ChainHead, draft: Draft, n
             available=format_quantity(lot_balance - draft.quantity, spec),
             requested=format_quantity(-draft.quantity, spec),
         )
-    medicine_balance = uow.ledger.medicine_balance(pharmacy.id, draft.medicine.id, book) + draft.quantity
+    medicine_balance = held_by_medicine + draft.quantity
     movement = _movement(pharmacy.id, head, draft, now, lot_balance, medicine_balance)
     uow.ledger.add_movement(movement)
     uow.ledger.save_balance(pharmacy.id, draft.medicine.id, draft.lot.id, book, lot_balance)

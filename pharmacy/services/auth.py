@@ -16,7 +16,7 @@ from pharmacy.domain.errors import (
     UserLocked,
 )
 from pharmacy.domain.movement import KIND_LABEL, MovementKind
-from pharmacy.domain.reference import User
+from pharmacy.domain.reference import Pharmacy, User
 from pharmacy.domain.roles import MAY_CHECK, require_role
 from pharmacy.rules.second_person import second_person_required
 from pharmacy.services.commands import Credentials
@@ -57,19 +57,21 @@ def authenticate(ctx: ServiceContext, credentials: Credentials) -> Actor:
     raise AuthenticationFailed(username=user.username, attempts_left=pharmacy.lockout_attempts - attempts)
 
 
-def second_person(
-    ctx: ServiceContext, actor: Actor, credentials: Credentials | None, kind: MovementKind
-) -> Actor | None:
-    """The checker for an entry: required by the profile (CN-11 …), authenticated, and not the actor."""
-    with ctx.uow(write=False) as uow:
-        pharmacy = uow.reference.pharmacy(ctx.pharmacy_id)
-    assert pharmacy is not None
+def witness(ctx: ServiceContext, actor: Actor, credentials: Credentials | None, kind: MovementKind) -> Actor | None:
+    """The checker who signed an entry, if one did: authenticated (in its own transaction), not the actor.
+
+    Whether the entry needed one is `require_second_person`'s question, asked inside the entry's transaction.
+    """
     if credentials is None:
-        if second_person_required(pharmacy.profile, kind):
-            raise SecondPersonRequired(kind=KIND_LABEL[kind])
         return None
     if credentials.username.strip() == actor.username:
         raise SecondPersonIsActor(username=actor.username)
     checker = authenticate(ctx, credentials)
     require_role(checker.role, MAY_CHECK[kind], N_("check a {kind}"), kind=KIND_LABEL[kind])
     return checker
+
+
+def require_second_person(pharmacy: Pharmacy, kind: MovementKind, checker: Actor | None) -> None:
+    """The profile decides whether an entry of this kind needs a second person (CN-11 …)."""
+    if checker is None and second_person_required(pharmacy.profile, kind):
+        raise SecondPersonRequired(kind=KIND_LABEL[kind])

@@ -13,7 +13,7 @@ from pharmacy.domain.errors import (
 )
 from pharmacy.domain.movement import KIND_LABEL, Book, MovementKind
 from pharmacy.domain.quantity import format_quantity
-from pharmacy.domain.reference import Lot
+from pharmacy.domain.reference import Lot, Medicine
 from pharmacy.services import lookup
 from pharmacy.services.appending import Draft, Scope, occurred, run_movement
 from pharmacy.services.commands import (
@@ -50,6 +50,7 @@ def _draft(
     kind: MovementKind,
     sign: int,
     *,
+    med: Medicine | None = None,
     lot: Lot | None = None,
     book: Book = Book.STOCK,
     supplier_id: int | None = None,
@@ -59,7 +60,7 @@ def _draft(
     reason: str | None = None,
 ) -> Draft:
     """The common part: the medicine, its batch, the signed quantity (sign 0: as given), when, who."""
-    med = lookup.medicine(scope.uow, command.medicine)
+    med = med or lookup.medicine(scope.uow, command.medicine)
     lot = lot or lookup.lot(scope.uow, scope.pharmacy, med, command.batch)
     steps = lookup.quantity(med, command.quantity, command.unit, signed=sign == 0)
     return Draft(
@@ -97,6 +98,7 @@ def receive(ctx: ServiceContext, actor: Actor, command: ReceiveCommand) -> Recor
             command,
             kind,
             +1,
+            med=med,
             lot=lot,
             supplier_id=supplier.id,
             document=document,
@@ -148,6 +150,7 @@ def dispense(ctx: ServiceContext, actor: Actor, command: DispenseCommand) -> Rec
             command,
             kind,
             -1,
+            med=med,
             lot=lot,
             prescription_id=rx.id,
             patient_id=rx.patient_id,

@@ -67,7 +67,7 @@ def test_medicine_import_and_list(fresh: str, capsys: pytest.CaptureFixture[str]
 def test_db_commands(fresh: str, capsys: pytest.CaptureFixture[str]) -> None:
     capsys.readouterr()
     assert main(["db", "current", "--db", fresh]) == 0
-    assert capsys.readouterr().out.strip() == "0002"
+    assert capsys.readouterr().out.strip() == "0003"
     assert main(["db", "check", "--db", fresh]) == 0
     assert main(["db", "upgrade", "--db", fresh]) == 0
 
