@@ -15,7 +15,6 @@ from pharmacy.domain.movement import KIND_LABEL, MovementKind
 from pharmacy.domain.reference import Medicine
 from pharmacy.reports.register import RegisterFilter, RegisterLine, register_lines, register_page
 from pharmacy.reports.stock import find_medicines, stock_lines
-from pharmacy.schemas.post import json_schema
 from pharmacy.services.verify import verify
 
 
@@ -205,6 +204,8 @@ def cmd_stock(cli: Cli) -> int:
 
 
 def cmd_schema(cli: Cli) -> int:
+    from pharmacy.schemas.post import json_schema
+
     json.dump(json_schema(), sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
     return 0

@@ -1,21 +1,26 @@
 """Migrations glue: find the Alembic scripts (in the wheel or the source tree), upgrade, and guard versions.
 
 The code refuses to write to a database whose schema is newer than itself, and asks for an upgrade when older.
+Alembic is imported only to migrate: checking the version at start-up reads the scripts' revision ids directly.
 """
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, inspect, text
 
 from pharmacy.db.errors import SchemaMissing, SchemaNewer, SchemaOutdated
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 _PACKAGE = Path(__file__).resolve().parent.parent
+_REVISION = re.compile(r"^revision: str = [\"'](\w+)[\"']", re.MULTILINE)
+_DOWN = re.compile(r"^down_revision: str \| None = [\"'](\w+)[\"']", re.MULTILINE)
 
 
 def scripts_location() -> Path:
@@ -26,6 +31,8 @@ def scripts_location() -> Path:
 
 
 def alembic_config(engine: Engine) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(scripts_location()))
     # ConfigParser interpolates %: a socket path in the URL is percent-encoded.
@@ -33,18 +40,34 @@ def alembic_config(engine: Engine) -> Config:
     return config
 
 
+@lru_cache(maxsize=1)
+def known_revisions() -> tuple[frozenset[str], str]:
+    """Every revision id the scripts define, and the head (the one no other revision builds on)."""
+    revisions, downs = set(), set()
+    for script in (scripts_location() / "versions").glob("*.py"):
+        source = script.read_text(encoding="utf-8")
+        revisions.update(_REVISION.findall(source))
+        downs.update(_DOWN.findall(source))
+    heads = revisions - downs
+    if len(heads) != 1:
+        raise RuntimeError(f"the migrations have {len(heads)} heads; expected one")
+    return frozenset(revisions), heads.pop()
+
+
 def head_revision(engine: Engine) -> str:
-    head = ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
-    assert head is not None
-    return head
+    return known_revisions()[1]
 
 
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def upgrade(engine: Engine) -> str:
+    from alembic import command
+
     config = alembic_config(engine)
     with engine.begin() as conn:
         config.attributes["connection"] = conn
@@ -57,12 +80,8 @@ def ensure_current(engine: Engine) -> None:
     current = current_revision(engine)
     if current is None:
         raise SchemaMissing()
-    scripts = ScriptDirectory.from_config(alembic_config(engine))
-    if not _known(scripts, current):
+    revisions, head = known_revisions()
+    if current not in revisions:
         raise SchemaNewer(revision=current)
-    if current != scripts.get_current_head():
+    if current != head:
         raise SchemaOutdated(revision=current)
-
-
-def _known(scripts: ScriptDirectory, revision: str) -> bool:
-    return any(rev.revision == revision for rev in scripts.walk_revisions())

@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Engine, Select, select
+from sqlalchemy import Engine, Select, bindparam, select
 from sqlalchemy.orm import aliased
 
 from pharmacy.db import rows as r
@@ -49,60 +50,58 @@ class RegisterFilter:
     end: datetime | None = None  # occurred_at < end
 
 
-def _query(f: RegisterFilter) -> Select[*tuple[Any, ...]]:
-    m, orig, rev = r.MovementRow, aliased(r.MovementRow), aliased(r.MovementRow)
-    enterer, checker = aliased(r.UserRow), aliased(r.UserRow)
+_M = r.MovementRow
+_ORIG, _REV = aliased(r.MovementRow), aliased(r.MovementRow)
+_ENTERER, _CHECKER = aliased(r.UserRow), aliased(r.UserRow)
+
+
+@lru_cache(maxsize=16)
+def _select(lot: bool, start: bool, end: bool, backwards: bool) -> Select[*tuple[Any, ...]]:
+    """The page query, built once per shape with bound parameters (building it costs more than running it)."""
+    m = _M
     q = (
         select(
-            m.seq,
-            m.occurred_at,
-            m.recorded_at,
-            m.kind,
-            m.book,
-            r.LotRow.batch,
-            r.LotRow.expiry,
-            r.SupplierRow.name.label("supplier"),
-            r.PatientRow.name.label("patient"),
-            m.document,
-            m.quantity,
-            m.lot_balance_after,
-            m.medicine_balance_after,
-            enterer.full_name.label("entered_by"),
-            checker.full_name.label("checked_by"),
-            m.reason,
-            orig.seq.label("reverses_seq"),
-            rev.seq.label("reversed_by_seq"),
-            m.imported,
+            m.seq, m.occurred_at, m.recorded_at, m.kind, m.book, r.LotRow.batch, r.LotRow.expiry,
+            r.SupplierRow.name.label("supplier"), r.PatientRow.name.label("patient"), m.document, m.quantity,
+            m.lot_balance_after, m.medicine_balance_after, _ENTERER.full_name.label("entered_by"),
+            _CHECKER.full_name.label("checked_by"), m.reason, _ORIG.seq.label("reverses_seq"),
+            _REV.seq.label("reversed_by_seq"), m.imported,
         )
         .join(r.LotRow, r.LotRow.id == m.lot_id)
-        .join(enterer, enterer.id == m.entered_by_id)
-        .outerjoin(checker, checker.id == m.checked_by_id)
+        .join(_ENTERER, _ENTERER.id == m.entered_by_id)
+        .outerjoin(_CHECKER, _CHECKER.id == m.checked_by_id)
         .outerjoin(r.SupplierRow, r.SupplierRow.id == m.supplier_id)
         .outerjoin(r.PatientRow, r.PatientRow.id == m.patient_id)
-        .outerjoin(orig, orig.id == m.reverses_id)
-        .outerjoin(rev, rev.reverses_id == m.id)
-        .where(m.pharmacy_id == f.pharmacy_id, m.medicine_id == f.medicine_id)
-    )
-    if f.lot_id is not None:
-        q = q.where(m.lot_id == f.lot_id)
-    if f.start is not None:
-        q = q.where(m.occurred_at >= f.start)
-    if f.end is not None:
-        q = q.where(m.occurred_at < f.end)
-    return q
+        .outerjoin(_ORIG, _ORIG.id == m.reverses_id)
+        .outerjoin(_REV, _REV.reverses_id == m.id)
+        .where(m.pharmacy_id == bindparam("pharmacy_id"), m.medicine_id == bindparam("medicine_id"))
+    )  # fmt: skip
+    if lot:
+        q = q.where(m.lot_id == bindparam("lot_id"))
+    if start:
+        q = q.where(m.occurred_at >= bindparam("start", type_=UTCDateTime()))
+    if end:
+        q = q.where(m.occurred_at < bindparam("end", type_=UTCDateTime()))
+    if backwards:
+        return q.where(m.seq < bindparam("seq")).order_by(m.seq.desc()).limit(bindparam("limit"))
+    return q.where(m.seq > bindparam("seq")).order_by(m.seq).limit(bindparam("limit"))
+
+
+def _run(engine: Engine, f: RegisterFilter, seq: int, limit: int, *, backwards: bool) -> list[RegisterLine]:
+    q = _select(f.lot_id is not None, f.start is not None, f.end is not None, backwards)
+    params = {"pharmacy_id": f.pharmacy_id, "medicine_id": f.medicine_id, "lot_id": f.lot_id, "start": f.start,
+              "end": f.end, "seq": seq, "limit": limit}  # fmt: skip
+    with engine.connect() as conn:
+        return [_line(row._mapping) for row in conn.execute(q, params)]
 
 
 def register_page(engine: Engine, f: RegisterFilter, *, after_seq: int = 0, limit: int = 50) -> list[RegisterLine]:
-    q = _query(f).where(r.MovementRow.seq > after_seq).order_by(r.MovementRow.seq).limit(limit)
-    with engine.connect() as conn:
-        return [_line(row._mapping, engine) for row in conn.execute(q)]
+    return _run(engine, f, after_seq, limit, backwards=False)
 
 
 def register_page_before(engine: Engine, f: RegisterFilter, *, before_seq: int, limit: int = 50) -> list[RegisterLine]:
     """The page ending just before `before_seq` (paging backwards, newest last)."""
-    q = _query(f).where(r.MovementRow.seq < before_seq).order_by(r.MovementRow.seq.desc()).limit(limit)
-    with engine.connect() as conn:
-        return [_line(row._mapping, engine) for row in reversed(list(conn.execute(q)))]
+    return list(reversed(_run(engine, f, before_seq, limit, backwards=True)))
 
 
 def register_lines(engine: Engine, f: RegisterFilter, page: int = 500) -> Iterator[RegisterLine]:
@@ -115,10 +114,7 @@ def register_lines(engine: Engine, f: RegisterFilter, page: int = 500) -> Iterat
         after = lines[-1].seq
 
 
-_UTC = UTCDateTime()
-
-
-def _line(row: Any, engine: Engine) -> RegisterLine:
+def _line(row: Any) -> RegisterLine:
     return RegisterLine(
         seq=row["seq"],
         occurred_at=row["occurred_at"],

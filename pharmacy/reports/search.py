@@ -5,18 +5,20 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from pypinyin import Style, lazy_pinyin
-
 from pharmacy.domain.reference import Medicine
 
 
 @lru_cache(maxsize=4096)
 def pinyin_initials(text: str) -> str:
+    from pypinyin import Style, lazy_pinyin  # loads its dictionary: only when someone types a search
+
     return "".join(p[0] for p in lazy_pinyin(text, style=Style.FIRST_LETTER) if p).lower()
 
 
 @lru_cache(maxsize=4096)
 def pinyin_full(text: str) -> str:
+    from pypinyin import lazy_pinyin
+
     return "".join(lazy_pinyin(text)).lower()
 
 

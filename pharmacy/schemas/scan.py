@@ -8,9 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-
-from biip import ParseError, parse
-from biip.gs1_messages import GS1Message
+from typing import Any
 
 GS1_PREFIXES = ("]d2", "]C1", "]Q3", "]e0", "\x1d", "(01)")
 
@@ -25,7 +23,7 @@ class Scan:
     serial: str | None = None
 
 
-def _from_message(raw: str, message: GS1Message) -> Scan | None:
+def _from_message(raw: str, message: Any) -> Scan | None:
     values = {e.ai.ai: e for e in message.element_strings}
     gtin = values.get("01")
     if gtin is None:
@@ -42,6 +40,9 @@ def _from_message(raw: str, message: GS1Message) -> Scan | None:
 
 
 def _gs1(raw: str) -> Scan | None:
+    from biip import ParseError, parse  # imported on the first scan, not at start-up
+    from biip.gs1_messages import GS1Message
+
     try:
         if raw.startswith("("):  # human-readable form typed from the pack: (01)…(17)…(10)…
             return _from_message(raw, GS1Message.parse_hri(raw))

@@ -27,6 +27,7 @@ from pharmacy.tui.base import CounterScreen
 from pharmacy.tui.errors import guarded
 from pharmacy.tui.messages import EntryRecorded, Failed, Refused
 from pharmacy.tui.screens.second_person import SecondPersonScreen
+from pharmacy.tui.widgets.columns import add_columns
 from pharmacy.tui.widgets.findings import FindingsPanel
 from pharmacy.tui.widgets.form import Field, clear_errors, show_error
 
@@ -86,7 +87,7 @@ class DispenseScreen(CounterScreen[None]):
     def on_mount(self) -> None:
         table = self.query_one("#prescriptions", DataTable)
         t = self.t
-        table.add_columns(t("No."), t("Patient"), t("Medicine"), t("Owing"))
+        add_columns(table, t, ((N_("No."), 14), (N_("Patient"), 8), (N_("Medicine"), 20), (N_("Owing"), 12)))
         table.focus()
         self.query_one("#findings", FindingsPanel).show([], t)
 

@@ -15,10 +15,12 @@ from textual.widgets import DataTable, Footer, Header, Static, Tree
 from pharmacy.domain.errors import N_
 from pharmacy.domain.movement import KIND_LABEL, MovementKind
 from pharmacy.domain.quantity import format_quantity
+from pharmacy.services.results import Actor
 from pharmacy.tui.base import CounterScreen
 from pharmacy.tui.errors import guarded
 from pharmacy.tui.gateway import HomeData
 from pharmacy.tui.messages import Failed, Refused
+from pharmacy.tui.widgets.columns import add_columns
 from pharmacy.tui.widgets.spark import sparkline
 
 
@@ -50,6 +52,14 @@ class HomeScreen(CounterScreen[None]):
                 yield Static(self.t("Today's entries"), classes="pane-title")
                 yield DataTable(id="today", cursor_type="row")
         yield Footer()
+
+    def on_mount(self) -> None:
+        # Signing in may finish after this screen resumed under the sign-in dialog: load when someone signs in.
+        self.watch(self.pharmacy_app, "actor", self._signed_in, init=False)
+
+    def _signed_in(self, actor: Actor | None) -> None:
+        if actor is not None:
+            self.action_refresh()
 
     def on_screen_resume(self) -> None:
         if self.pharmacy_app.actor is not None:
@@ -94,7 +104,7 @@ class HomeScreen(CounterScreen[None]):
     def _fill_alerts(self, data: HomeData) -> None:
         table = self.query_one("#alerts", DataTable)
         table.clear(columns=True)
-        table.add_columns(self.t("Alert"), self.t("What"), self.t("When"))
+        add_columns(table, self.t, ((N_("Alert"), 16), (N_("What"), 34), (N_("When"), 10)))
         for alert in data.alerts:
             table.add_row(self.t(ALERT_LABEL[alert.kind]), alert.subject, alert.detail)
         if not data.alerts:
@@ -103,8 +113,10 @@ class HomeScreen(CounterScreen[None]):
     def _fill_today(self, data: HomeData) -> None:
         table = self.query_one("#today", DataTable)
         table.clear(columns=True)
-        table.add_columns(
-            self.t("No."), self.t("Time"), self.t("Entry"), self.t("Medicine"), self.t("Qty"), self.t("By")
+        add_columns(
+            table,
+            self.t,
+            ((N_("No."), 5), (N_("Time"), 5), (N_("Entry"), 14), (N_("Medicine"), 18), (N_("Qty"), 7), (N_("By"), 10)),
         )
         tz = self.counter.pharmacy.tz
         for e in data.today:

@@ -28,8 +28,24 @@ from pharmacy.tui.base import CounterScreen
 from pharmacy.tui.errors import guarded
 from pharmacy.tui.messages import EntryRecorded, Failed, Refused
 from pharmacy.tui.screens.correct import CorrectionAnswer, CorrectScreen
+from pharmacy.tui.widgets.columns import add_columns
 
 PAGE = 50
+REGISTER_COLUMNS = (
+    (N_("No."), 6),
+    (N_("Date"), 16),
+    (N_("Entry"), 14),
+    (N_("Batch"), 10),
+    (N_("From / to"), 16),
+    (N_("Document"), 14),
+    (N_("In"), 7),
+    (N_("Out"), 7),
+    (N_("Batch bal."), 10),
+    (N_("Balance"), 9),
+    (N_("Entered by"), 10),
+    (N_("Checked by"), 10),
+    (N_("Note"), 40),
+)
 
 
 @dataclass
@@ -80,21 +96,7 @@ class RegisterScreen(CounterScreen[None]):
     def on_mount(self) -> None:
         t = self.t
         self.query_one("#matches", OptionList).display = False
-        self.query_one("#entries", DataTable).add_columns(
-            t("No."),
-            t("Date"),
-            t("Entry"),
-            t("Batch"),
-            t("From / to"),
-            t("Document"),
-            t("In"),
-            t("Out"),
-            t("Batch bal."),
-            t("Balance"),
-            t("Entered by"),
-            t("Checked by"),
-            t("Note"),
-        )
+        add_columns(self.query_one("#entries", DataTable), t, REGISTER_COLUMNS)
         self.query_one("#find", Input).focus()
 
     def action_find(self) -> None:
