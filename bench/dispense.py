@@ -103,7 +103,7 @@ _SCHEMA = (
     "checked_by_id INTEGER, reason TEXT, reverses_id CHAR(32), imported INTEGER NOT NULL, "
     "prev_hash TEXT NOT NULL, hash TEXT NOT NULL UNIQUE, UNIQUE (pharmacy_id, seq))",
 )
-_PHARMACY, _LOT, _MED, _PATIENT, _USER = 1, 1, 1, 1, 1
+_PHARMACY, _LOT, _MED, _PATIENT, _USER = 1, 1, 1, 1, 1  # as seeded by `_seed`, with STOCK units
 
 
 class Cursor(Protocol):
@@ -122,28 +122,37 @@ def _dispense_row(seq: int, prev_hash: str, balance: int, rx: str, now: datetime
     return [*values, prev_hash, digest]
 
 
-def _plain_unit_of_work(cur: Cursor, mark: str, lock: str, rx: str, now: datetime) -> None:
-    """Everything after the transaction began and before it commits; `mark` is the driver's placeholder."""
-    seq, prev_hash = cur.execute(f"SELECT last_seq, last_hash FROM chain_heads WHERE pharmacy_id = {mark}{lock}",
-                                 (_PHARMACY,)).fetchone()  # fmt: skip
-    (balance,) = cur.execute(
-        f"SELECT balance FROM balances WHERE lot_id = {mark} AND book = 'stock'", (_LOT,)
-    ).fetchone()
+# Written with sqlite3's "?" placeholders; `_for_psycopg` swaps in "%s" and locks the head row.
+_PLAIN_SQL = (
+    "SELECT last_seq, last_hash FROM chain_heads WHERE pharmacy_id = ?",
+    "SELECT balance FROM balances WHERE lot_id = ? AND book = 'stock'",
+    "INSERT INTO movements (" + _MOVEMENT_COLUMNS + ") VALUES (" + ", ".join(["?"] * 23) + ")",  # noqa: S608
+    "UPDATE balances SET balance = ? WHERE lot_id = ? AND book = 'stock'",
+    "UPDATE chain_heads SET last_seq = ?, last_hash = ? WHERE pharmacy_id = ?",
+)
+
+
+def _for_psycopg(sql: tuple[str, ...]) -> tuple[str, ...]:
+    converted = tuple(statement.replace("?", "%s") for statement in sql)
+    return (converted[0] + " FOR UPDATE", *converted[1:])
+
+
+def _plain_unit_of_work(cur: Cursor, sql: tuple[str, ...], rx: str, now: datetime) -> None:
+    """Everything after the transaction began and before it commits."""
+    lock_head, read_balance, add_movement, save_balance, save_head = sql
+    seq, prev_hash = cur.execute(lock_head, (_PHARMACY,)).fetchone()
+    (balance,) = cur.execute(read_balance, (_LOT,)).fetchone()
     if balance < 1:
         raise RuntimeError("baseline ran out of stock")
     row = _dispense_row(seq + 1, prev_hash, balance - 1, rx, now)
-    marks = ", ".join([mark] * len(row))
-    cur.execute(f"INSERT INTO movements ({_MOVEMENT_COLUMNS}) VALUES ({marks})", row)  # noqa: S608
-    cur.execute(f"UPDATE balances SET balance = {mark} WHERE lot_id = {mark} AND book = 'stock'", (balance - 1, _LOT))
-    cur.execute(
-        f"UPDATE chain_heads SET last_seq = {mark}, last_hash = {mark} WHERE pharmacy_id = {mark}",
-        (row[1], row[-1], _PHARMACY),
-    )
+    cur.execute(add_movement, row)
+    cur.execute(save_balance, (balance - 1, _LOT))
+    cur.execute(save_head, (row[1], row[-1], _PHARMACY))
 
 
-def _seed(cur: Cursor, mark: str) -> None:
-    cur.execute(f"INSERT INTO chain_heads VALUES ({mark}, 0, {mark})", (_PHARMACY, "0" * 64))
-    cur.execute(f"INSERT INTO balances VALUES ({mark}, 'stock', {mark})", (_LOT, STOCK))
+def _seed(cur: Cursor) -> None:
+    cur.execute("INSERT INTO chain_heads VALUES (1, 0, '" + "0" * 64 + "')")
+    cur.execute("INSERT INTO balances VALUES (1, 'stock', 1000000)")
 
 
 def plain_sqlite(path: Path, count: int) -> Runner:
@@ -152,9 +161,10 @@ def plain_sqlite(path: Path, count: int) -> Runner:
         conn.execute(f"PRAGMA {pragma}")
     for ddl in _SCHEMA:
         conn.execute(ddl)
-    _seed(conn.cursor(), "?")
+    _seed(conn.cursor())
     rx = uuid.uuid4().hex
     clock = [datetime(2026, 3, 2, 14, 0, tzinfo=UTC)]
+    sql = _PLAIN_SQL
 
     def run() -> int:
         cur = conn.cursor()
@@ -162,7 +172,7 @@ def plain_sqlite(path: Path, count: int) -> Runner:
             clock[0] += timedelta(seconds=1)
             cur.execute("BEGIN IMMEDIATE")
             try:
-                _plain_unit_of_work(cur, "?", "", rx, clock[0])
+                _plain_unit_of_work(cur, sql, rx, clock[0])
                 cur.execute("COMMIT")
             except BaseException:
                 cur.execute("ROLLBACK")
@@ -178,17 +188,18 @@ def plain_psycopg(url: str, count: int) -> Runner:
     conn = psycopg.connect(libpq_url(url))
     with conn.cursor() as cur:
         for ddl in _SCHEMA:
-            cur.execute(ddl.replace("INTEGER PRIMARY KEY", "INTEGER PRIMARY KEY"))
-        _seed(cur, "%s")
+            cur.execute(ddl)
+        _seed(cur)
     conn.commit()
     rx = uuid.uuid4().hex
     clock = [datetime(2026, 3, 2, 14, 0, tzinfo=UTC)]
+    sql = _for_psycopg(_PLAIN_SQL)
 
     def run() -> int:
         for _ in range(count):
             clock[0] += timedelta(seconds=1)
             with conn.transaction(), conn.cursor() as cur:
-                _plain_unit_of_work(cur, "%s", " FOR UPDATE", rx, clock[0])
+                _plain_unit_of_work(cur, sql, rx, clock[0])
         return count
 
     return run
@@ -233,7 +244,9 @@ def bench_sqlite(report: Report, args: argparse.Namespace) -> None:
         report.add("sqlite plain sqlite3", baseline, baseline)
         ratio = report.add("sqlite service dispense", found["sqlite service dispense"], baseline)
         report.facts["sqlite_ratio"] = None if ratio is None else round(ratio, 3)
-        report.facts["sqlite_service_rounds"] = [round(args.count / s, 1) for s in found["sqlite service dispense"].seconds]
+        report.facts["sqlite_service_rounds"] = [
+            round(args.count / s, 1) for s in found["sqlite service dispense"].seconds
+        ]
         if args.profile:
             print(profile_run(service.runner(args.count)))
         engine.dispose()
