@@ -8,10 +8,12 @@ from typing import TYPE_CHECKING, TypeVar, cast
 
 from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
+from textual.widgets import Static
 
+from pharmacy.domain.quantity import format_quantity
 from pharmacy.domain.reference import Medicine
 from pharmacy.i18n import unit_name
-from pharmacy.services.results import Actor
+from pharmacy.services.results import Actor, Recorded
 from pharmacy.tui.gateway import Counter
 
 if TYPE_CHECKING:
@@ -38,6 +40,22 @@ class _Uses:
 
     def t(self, message: str) -> str:
         return self.pharmacy_app.t(message)
+
+    def recorded_text(self, got: Recorded, medicine: Medicine) -> str:
+        """The confirmation every entry form shows: the register number and the balances after it."""
+        return self.t("Recorded as No. {seq}. Batch balance {lot}, {medicine} balance {total} {unit}.").format(
+            seq=got.seq,
+            lot=format_quantity(got.lot_balance_after, medicine.unit),
+            medicine=medicine.generic_local,
+            total=format_quantity(got.medicine_balance_after, medicine.unit),
+            unit=self.unit(medicine),
+        )
+
+    def set_status(self, text: str, *, ok: bool = False) -> None:
+        """The form's status line: green when something was recorded, red when it was not."""
+        status = cast(Screen[object], self).query_one("#status", Static)
+        status.update(text)
+        status.set_classes("ok" if ok else "error" if text else "")
 
     def unit(self, medicine: Medicine) -> str:
         """The medicine's base unit in the user's language."""

@@ -275,7 +275,7 @@ class DispenseScreen(CounterScreen[None]):
 
     def _checked(self, witness: Credentials | None) -> None:
         if witness is not None:
-            self._status(self.t("Recording…"))
+            self.set_status(self.t("Recording…"))
             self._send(self._command(witness))
 
     @work(thread=True, exclusive=True, group="record")
@@ -285,16 +285,7 @@ class DispenseScreen(CounterScreen[None]):
     def on_entry_recorded(self, message: EntryRecorded) -> None:
         got, med = message.recorded, self.medicine
         assert med is not None
-        self._status(
-            self.t("Recorded as No. {seq}. Batch balance {lot}, {medicine} balance {total} {unit}.").format(
-                seq=got.seq,
-                lot=format_quantity(got.lot_balance_after, med.unit),
-                medicine=med.generic_local,
-                total=format_quantity(got.medicine_balance_after, med.unit),
-                unit=self.unit(med),
-            ),
-            ok=True,
-        )
+        self.set_status(self.recorded_text(got, med), ok=True)
         self._reset(keep_status=True)
         self._load_prescriptions()
 
@@ -302,12 +293,7 @@ class DispenseScreen(CounterScreen[None]):
         show_error(self, message.error, message.error.render(self.t))
 
     def on_failed(self, message: Failed) -> None:
-        self._status(self.t("Not recorded: an unexpected error; details in {path}").format(path=message.where))
-
-    def _status(self, text: str, *, ok: bool = False) -> None:
-        status = self.query_one("#status", Static)
-        status.update(text)
-        status.set_classes("ok" if ok else "error")
+        self.set_status(self.t("Not recorded: an unexpected error; details in {path}").format(path=message.where))
 
     def _reset(self, *, keep_status: bool = False) -> None:
         self.rx, self.medicine, self.lots = None, None, []
@@ -319,7 +305,7 @@ class DispenseScreen(CounterScreen[None]):
         self.query_one("#preview", Static).update("")
         clear_errors(self)
         if not keep_status:
-            self._status("")
+            self.set_status("")
         self.query_one("#prescriptions", DataTable).focus()
 
     def action_clear(self) -> None:

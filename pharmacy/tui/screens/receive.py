@@ -136,7 +136,7 @@ class ReceiveScreen(CounterScreen[None]):
         scan, matches = message.scan, message.matches
         if scan.kind == "trace":
             self.scan = scan
-            self._status(self.t("Trace code {code} noted; now search the medicine by name.").format(code=scan.raw))
+            self.set_status(self.t("Trace code {code} noted; now search the medicine by name.").format(code=scan.raw))
             self.query_one("#scan", Input).value = ""
             return
         if not matches:
@@ -272,7 +272,7 @@ class ReceiveScreen(CounterScreen[None]):
 
     def _record(self, witness: Credentials | None) -> None:
         command = self._command(witness)
-        self._status(self.t("Recording…"))
+        self.set_status(self.t("Recording…"))
         self._send(command)
 
     @work(thread=True, exclusive=True, group="record")
@@ -282,16 +282,7 @@ class ReceiveScreen(CounterScreen[None]):
     def on_entry_recorded(self, message: EntryRecorded) -> None:
         got, medicine = message.recorded, self.medicine
         assert medicine is not None
-        self._status(
-            self.t("Recorded as No. {seq}. Batch balance {lot}, {medicine} balance {total} {unit}.").format(
-                seq=got.seq,
-                lot=format_quantity(got.lot_balance_after, medicine.unit),
-                medicine=medicine.generic_local,
-                total=format_quantity(got.medicine_balance_after, medicine.unit),
-                unit=self.unit(medicine),
-            ),
-            ok=True,
-        )
+        self.set_status(self.recorded_text(got, medicine), ok=True)
         for field_id in ("quantity", "batch", "expiry", "scan"):
             self.query_one(f"#{field_id}", Input).value = ""
         self.scan = None
@@ -302,12 +293,7 @@ class ReceiveScreen(CounterScreen[None]):
         show_error(self, message.error, message.error.render(self.t))
 
     def on_failed(self, message: Failed) -> None:
-        self._status(self.t("Not recorded: an unexpected error; details in {path}").format(path=message.where))
-
-    def _status(self, text: str, *, ok: bool = False) -> None:
-        status = self.query_one("#status", Static)
-        status.update(text)
-        status.set_classes("ok" if ok else "error" if text else "")
+        self.set_status(self.t("Not recorded: an unexpected error; details in {path}").format(path=message.where))
 
     async def action_back(self) -> None:
         """Esc: close the list of matches, else back home (the form is kept for later)."""
@@ -324,5 +310,5 @@ class ReceiveScreen(CounterScreen[None]):
         self.medicine, self.scan, self.lots = None, None, []
         self.query_one("#medicine", Static).update(self.t("No medicine chosen yet"))
         clear_errors(self)
-        self._status("")
+        self.set_status("")
         self.query_one("#scan", Input).focus()
