@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
+
 from pharmacy.db import rows as r
 from pharmacy.domain.movement import Book, Movement, MovementKind
 from pharmacy.domain.profile import Profile
@@ -12,6 +14,7 @@ from pharmacy.domain.reference import (
     Pharmacy,
     Prescriber,
     Prescription,
+    PrescriptionDetails,
     Supplier,
     User,
 )
@@ -114,16 +117,17 @@ def patient(row: r.PatientRow) -> Patient:
 
 
 def prescription(row: r.PrescriptionRow) -> Prescription:
+    details = PrescriptionDetails(**{f.name: getattr(row, f.name) for f in fields(PrescriptionDetails)})
     return Prescription(
-        id=row.id,
-        pharmacy_id=row.pharmacy_id,
-        number=row.number,
-        written_on=row.written_on,
-        prescriber_id=row.prescriber_id,
-        patient_id=row.patient_id,
-        medicine_id=row.medicine_id,
-        quantity=row.quantity,
-    )
+        id=row.id, pharmacy_id=row.pharmacy_id, number=row.number, written_on=row.written_on,
+        prescriber_id=row.prescriber_id, patient_id=row.patient_id, medicine_id=row.medicine_id,
+        quantity=row.quantity, details=details, recorded_at=row.recorded_at,
+    )  # fmt: skip
+
+
+def prescription_values(rx: Prescription) -> dict[str, object]:
+    basics = {f.name: getattr(rx, f.name) for f in fields(Prescription) if f.name != "details"}
+    return basics | {f.name: getattr(rx.details, f.name) for f in fields(PrescriptionDetails)}
 
 
 def movement(row: r.MovementRow) -> Movement:

@@ -264,7 +264,7 @@ class SqlReferenceStore:
         return [to.prescription(_as(r.PrescriptionRow, x)) for x in found]
 
     def add_prescription(self, prescription: Prescription) -> Prescription:
-        row = r.PrescriptionRow(**_fields(prescription, drop=()))
+        row = r.PrescriptionRow(**to.prescription_values(prescription))
         self.s.add(row)
         self.s.flush()
         return to.prescription(row)

@@ -185,6 +185,60 @@ class PrescriptionRow(Base):
     patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"))
     medicine_id: Mapped[int] = mapped_column(ForeignKey("medicines.id"))
     quantity: Mapped[int] = mapped_column(BigInteger)
+    # The rest of what the law asks a prescription to carry (regulations §1.7, §2.5, §3.5); migration 0004.
+    kind: Mapped[str] = mapped_column(String(20), server_default="normal")
+    days_supply: Mapped[int | None] = mapped_column(Integer)
+    dose: Mapped[str | None] = mapped_column(Text)
+    quantity_in_words: Mapped[str | None] = mapped_column(String(200))
+    diagnosis: Mapped[str | None] = mapped_column(Text)
+    cancer_or_chronic_pain: Mapped[bool] = mapped_column(Boolean, server_default="0")
+    inpatient: Mapped[bool] = mapped_column(Boolean, server_default="0")
+    child_adhd: Mapped[bool] = mapped_column(Boolean, server_default="0")
+    refills_authorised: Mapped[int] = mapped_column(Integer, server_default="0")
+    earliest_fill_date: Mapped[date | None] = mapped_column(Date)
+    extension_days: Mapped[int] = mapped_column(Integer, server_default="0")
+    prescriber_reason: Mapped[str | None] = mapped_column(Text)
+    agent_name: Mapped[str | None] = mapped_column(String(200))
+    agent_id_no: Mapped[str | None] = mapped_column(String(40))
+    collector_type: Mapped[str | None] = mapped_column(String(20))
+    collector_hcp: Mapped[str | None] = mapped_column(Text)
+    id_requested: Mapped[bool | None] = mapped_column(Boolean)
+    id_provided: Mapped[bool | None] = mapped_column(Boolean)
+    recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class MovementFindingRow(Base):
+    """What the rule pack said about an entry when it was written; an override names its reason and checker."""
+
+    __tablename__ = "movement_findings"
+    __table_args__ = (
+        Index("ix_movement_findings_movement", "movement_id"),
+        CheckConstraint("severity IN ('block', 'warn', 'info')", name="severity"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    pharmacy_id: Mapped[int] = mapped_column(ForeignKey("pharmacies.id"))
+    movement_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("movements.id"))
+    rule_id: Mapped[str] = mapped_column(String(60))
+    severity: Mapped[str] = mapped_column(String(10))
+    message: Mapped[str] = mapped_column(Text)
+    params: Mapped[str] = mapped_column(Text)
+    override_reason: Mapped[str | None] = mapped_column(Text)
+    overridden_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class MovementCodeRow(Base):
+    """A pack's trace code (药品追溯码) or GS1 serial, scanned with the entry that moved it (CN-TR-2)."""
+
+    __tablename__ = "movement_codes"
+    __table_args__ = (
+        Index("ix_movement_codes_lookup", "pharmacy_id", "code"),
+        CheckConstraint("kind IN ('trace', 'serial')", name="kind"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    pharmacy_id: Mapped[int] = mapped_column(ForeignKey("pharmacies.id"))
+    movement_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("movements.id"))
+    kind: Mapped[str] = mapped_column(String(10))
+    code: Mapped[str] = mapped_column(String(80))
 
 
 class MovementRow(Base):
@@ -284,4 +338,4 @@ class CommandRow(Base):
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-APPEND_ONLY_TABLES = ("movements", "period_closes", "commands")
+APPEND_ONLY_TABLES = ("movements", "period_closes", "commands", "prescriptions", "movement_findings", "movement_codes")

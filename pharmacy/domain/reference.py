@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from uuid import UUID
 from zoneinfo import ZoneInfo
@@ -124,6 +124,37 @@ class Patient:
     id_doc_no: str | None
 
 
+PRESCRIPTION_KINDS = ("normal", "emergency", "paediatric", "narcotic_psy1", "psy2")
+COLLECTOR_TYPES = ("patient", "representative", "hcp")
+
+
+@dataclass(frozen=True)
+class PrescriptionDetails:
+    """What the law asks a prescription to carry beyond the basics (regulations §1.7, §2.5, §3.5).
+
+    kind: CN colours — narcotic_psy1 pale red 麻/精一, psy2 white 精二; emergency; paediatric; else normal.
+    """
+
+    kind: str = "normal"
+    days_supply: int | None = None
+    dose: str | None = None
+    quantity_in_words: str | None = None  # UK reg 15(1)(f): Sch 2/3 total in words and figures
+    diagnosis: str | None = None
+    cancer_or_chronic_pain: bool = False  # CN 处方管理办法 Art.24 caps
+    inpatient: bool = False
+    child_adhd: bool = False  # CN methylphenidate for child ADHD: 15 days
+    refills_authorised: int = 0  # US 21 CFR 1306.22
+    earliest_fill_date: date | None = None  # US 1306.12(b) multiple CII prescriptions
+    extension_days: int = 0  # CN Art.18: valid on the day of issue, up to 3 days if the prescriber notes it
+    prescriber_reason: str | None = None  # CN-5: longer supply with the prescriber's reason
+    agent_name: str | None = None  # CN 麻/精一: 代办人
+    agent_id_no: str | None = None
+    collector_type: str | None = None  # UK reg 19(1)(e)(v): patient | representative | hcp
+    collector_hcp: str | None = None
+    id_requested: bool | None = None
+    id_provided: bool | None = None
+
+
 @dataclass(frozen=True)
 class Prescription:
     id: UUID
@@ -134,6 +165,8 @@ class Prescription:
     patient_id: int
     medicine_id: int
     quantity: int
+    details: PrescriptionDetails = field(default_factory=PrescriptionDetails)
+    recorded_at: datetime | None = None
 
 
 @dataclass(frozen=True)

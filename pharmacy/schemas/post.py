@@ -7,6 +7,7 @@ absent they are read from the environment, PHARMACY_PIN_<USERNAME> (upper case, 
 from __future__ import annotations
 
 import re
+from dataclasses import fields
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal, TypedDict
@@ -15,6 +16,7 @@ from uuid import UUID
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter
 
 from pharmacy.domain.movement import Book
+from pharmacy.domain.reference import PrescriptionDetails
 from pharmacy.services import commands as c
 
 
@@ -282,6 +284,29 @@ class PrescriptionLine(ReferenceLine):
     medicine: str
     quantity: Decimal | str
     unit: Literal["base", "pack"] = "base"
+    kind: Literal["normal", "emergency", "paediatric", "narcotic_psy1", "psy2"] = Field(
+        default="normal", description="CN: narcotic_psy1 = pale red 麻/精一, psy2 = white 精二"
+    )
+    days_supply: int | None = None
+    dose: str | None = Field(default=None, description="dose and directions")
+    quantity_in_words: str | None = Field(default=None, description="UK Sch 2/3: the total in words")
+    diagnosis: str | None = None
+    cancer_or_chronic_pain: bool = False
+    inpatient: bool = False
+    child_adhd: bool = False
+    refills_authorised: int = 0
+    earliest_fill_date: date | None = None
+    extension_days: int = Field(default=0, description="CN: validity extended by the prescriber, 0–3 days")
+    prescriber_reason: str | None = None
+    agent_name: str | None = None
+    agent_id_no: str | None = None
+    collector_type: Literal["patient", "representative", "hcp"] | None = None
+    collector_hcp: str | None = None
+    id_requested: bool | None = None
+    id_provided: bool | None = None
+
+    def details(self) -> PrescriptionDetails:
+        return PrescriptionDetails(**{f.name: getattr(self, f.name) for f in fields(PrescriptionDetails)})
 
     def command(self) -> c.PrescriptionCommand:
         return c.PrescriptionCommand(

@@ -13,6 +13,7 @@ from typing import Literal
 from uuid import UUID
 
 from pharmacy.domain.movement import Book
+from pharmacy.domain.reference import PrescriptionDetails
 from pharmacy.domain.roles import Role
 
 
@@ -156,6 +157,7 @@ class PrescriptionCommand:
     medicine: str
     quantity: Decimal | str
     unit: QuantityUnit = "base"
+    details: PrescriptionDetails = field(default_factory=PrescriptionDetails)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -4,13 +4,16 @@ prescriptions. Adding an identical record again is accepted; a different one und
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 from uuid import UUID
 
 from pharmacy.domain.errors import N_, AlreadyExists, InvalidValue, Text, UnknownPharmacy
 from pharmacy.domain.ports import UnitOfWork
 from pharmacy.domain.quantity import UnitSpec
 from pharmacy.domain.reference import (
+    COLLECTOR_TYPES,
+    PRESCRIPTION_KINDS,
     Lot,
     Medicine,
     MedicineClass,
@@ -18,6 +21,7 @@ from pharmacy.domain.reference import (
     Pharmacy,
     Prescriber,
     Prescription,
+    PrescriptionDetails,
     Supplier,
 )
 from pharmacy.domain.roles import MAY_EDIT_CATALOGUE, MAY_RECORD_PRESCRIPTION, Role, require_role
@@ -197,12 +201,45 @@ def add_patient(ctx: ServiceContext, actor: Actor, command: PatientCommand) -> C
     return run_reference(ctx, actor, command.id, command, MAY_RECORD_PRESCRIPTION, N_("add a patient"), build)
 
 
+def _check_details(d: PrescriptionDetails, written_on: date) -> PrescriptionDetails:
+    """Refuse what cannot be true of a prescription, naming the field (rules about what is allowed come later)."""
+    if d.kind not in PRESCRIPTION_KINDS:
+        raise InvalidValue(field="kind", problem=N_("use one of: {choices}"), choices=", ".join(PRESCRIPTION_KINDS))
+    if d.collector_type is not None and d.collector_type not in COLLECTOR_TYPES:
+        raise InvalidValue(
+            field="collector_type", problem=N_("use one of: {choices}"), choices=", ".join(COLLECTOR_TYPES)
+        )
+    if d.days_supply is not None and not 0 < d.days_supply <= 366:
+        raise InvalidValue(field="days_supply", problem=N_("give the days' supply as a whole number from 1 to 366"))
+    if not 0 <= d.extension_days <= 3:  # 处方管理办法 Art.18: at most 3 days
+        raise InvalidValue(field="extension_days", problem=N_("a prescriber may extend validity by 0 to 3 days"))
+    if not 0 <= d.refills_authorised <= 11:
+        raise InvalidValue(field="refills_authorised", problem=N_("give the refills as a whole number from 0 to 11"))
+    if d.earliest_fill_date is not None and d.earliest_fill_date < written_on:
+        raise InvalidValue(field="earliest_fill_date", problem=N_("cannot be before the date written"))
+
+    def clean(value: str | None, name: str) -> str | None:
+        return lookup.text(value, name, required=False, limit=500)
+
+    return replace(
+        d,
+        dose=clean(d.dose, "dose"),
+        quantity_in_words=clean(d.quantity_in_words, "quantity_in_words"),
+        diagnosis=clean(d.diagnosis, "diagnosis"),
+        prescriber_reason=clean(d.prescriber_reason, "prescriber_reason"),
+        agent_name=clean(d.agent_name, "agent_name"),
+        agent_id_no=clean(d.agent_id_no, "agent_id_no"),
+        collector_hcp=clean(d.collector_hcp, "collector_hcp"),
+    )
+
+
 def add_prescription(ctx: ServiceContext, actor: Actor, command: PrescriptionCommand) -> Created:
-    """Minimal prescription (number, date, prescriber, patient, medicine, quantity); its rules come later."""
+    """A prescription with everything the rule packs look at; supplies are tracked against it."""
 
     def build(scope: RefScope) -> Created:
         uow, pharmacy = scope.uow, scope.pharmacy
-        if command.written_on > ctx.clock.now().astimezone(pharmacy.tz).date():
+        now = ctx.clock.now()
+        if command.written_on > now.astimezone(pharmacy.tz).date():
             raise InvalidValue(field="written_on", problem=N_("a prescription cannot be written in the future"))
         med = lookup.medicine(uow, command.medicine)
         rx = Prescription(
@@ -214,6 +251,8 @@ def add_prescription(ctx: ServiceContext, actor: Actor, command: PrescriptionCom
             patient_id=lookup.patient(uow, pharmacy, command.patient).id,
             medicine_id=med.id,
             quantity=lookup.quantity(med, command.quantity, command.unit),
+            details=_check_details(command.details, command.written_on),
+            recorded_at=now,
         )
         uow.reference.add_prescription(rx)
         return Created("prescription", rx.number, str(rx.id))
