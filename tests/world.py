@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from sqlalchemy import Engine, MetaData, select
@@ -13,6 +14,7 @@ from pharmacy.db.uow import SqlUnitOfWorkFactory
 from pharmacy.demo_data import demo_gtin
 from pharmacy.domain.clock import FixedClock
 from pharmacy.domain.profile import Profile
+from pharmacy.domain.reference import PrescriptionDetails
 from pharmacy.domain.roles import Role
 from pharmacy.schemas.medicine_csv import PACKAGED_CATALOGUE, read_catalogue
 from pharmacy.services import movements, reference
@@ -34,6 +36,7 @@ from pharmacy.services.users import PharmacySpec, add_user, open_pharmacy
 
 PIN = "2468"
 START = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai
+PSY2 = ("diazepam-tab-25",)
 TEST_MEDICINES = ("morphine-tab-10", "methadone-oral-1", "oxycodone-pr-10", "diazepam-tab-25", "fentanyl-patch-25")
 PINS = PinHasher.fast_for_tests()
 
@@ -49,6 +52,7 @@ class World:
     clock: FixedClock
     pharmacy_id: int
     people: dict[str, Actor] = field(default_factory=dict)
+    _codes: int = 0
 
     @property
     def pharmacist(self) -> Actor:
@@ -82,8 +86,17 @@ class World:
         fields.update(kw)
         return movements.receive(self.ctx, kw.pop("actor", self.pharmacist), ReceiveCommand(**fields))
 
-    def prescription(self, quantity: str = "30", medicine: str = "morphine-tab-10", number: str | None = None) -> str:
+    def prescription(
+        self, quantity: str = "30", medicine: str = "morphine-tab-10", number: str | None = None, **details: Any
+    ) -> str:
+        """A prescription that passes the CN pack by default: the right form, days' supply, patient ID on file."""
         number = number or f"RX-{uuid.uuid4().hex[:6]}"
+        base: dict[str, Any] = {
+            "kind": "psy2" if medicine in PSY2 else "narcotic_psy1",
+            "days_supply": 3,
+            "dose": "as directed",
+            "cancer_or_chronic_pain": True,
+        }
         command = PrescriptionCommand(
             id=new_id(),
             number=number,
@@ -92,9 +105,23 @@ class World:
             patient="PT1",
             medicine=medicine,
             quantity=quantity,
+            details=PrescriptionDetails(**(base | details)),
         )
         reference.add_prescription(self.ctx, self.pharmacist, command)
         return number
+
+    def codes_for(self, quantity: str) -> tuple[str, ...]:
+        """One trace code per pack of 10 handed over (CN-TR-1), at least one; bad quantities get one."""
+        try:
+            packs = max(1, -(-int(Decimal(quantity)) // 10))
+        except (InvalidOperation, ValueError, OverflowError):
+            packs = 1
+        return tuple(self.trace_code() for _ in range(min(packs, 60)))
+
+    def trace_code(self) -> str:
+        """A fresh 20-digit 药品追溯码 (码上放心 family: starts with 8)."""
+        self._codes += 1
+        return f"8{self.pharmacy_id:04d}{self._codes:015d}"
 
     def dispense(
         self, rx: str, quantity: str = "10", batch: str = "B1", medicine: str = "morphine-tab-10", **kw: Any
@@ -107,6 +134,7 @@ class World:
             "quantity": quantity,
             "prescription": rx,
             "witness": self.creds("wang.fang"),
+            "codes": self.codes_for(quantity),
         }
         fields.update(kw)
         return movements.dispense(self.ctx, self.pharmacist, DispenseCommand(**fields))

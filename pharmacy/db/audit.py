@@ -2,6 +2,11 @@
 
 On SQLite the stored text already is the canonical form (see domain/chain.py), so rows are hashed as read;
 on PostgreSQL UUIDs and timestamps are converted. Rows are fetched in batches, never all at once.
+
+SQLite also has a fast path (`record_batches`): its own `json_array` serialises each row as `link_hash` does
+(same compact form, same escapes, UTF-8 as stored), in C, so only SHA-256 and the fold are left to Python. It
+is only ever trusted when it hashes to the stored hash; any row where it does not, or that it cannot serialise,
+sends `verify` back to the reference path (`chain_rows` + `link_hash`), which names the problem.
 """
 
 from __future__ import annotations
@@ -17,13 +22,19 @@ from sqlalchemy import Connection, Engine, select, text
 
 from pharmacy.db import rows as r
 from pharmacy.db.types import UTCDateTime
-from pharmacy.domain.chain import canonical_time
+from pharmacy.domain.chain import CHAIN_VERSION, HASHED_FIELDS, canonical_time
+from pharmacy.domain.ledger import RecordRow
+from pharmacy.domain.ports import RecordsUnavailable
 from pharmacy.domain.reference import PeriodClose
 
 _COLUMNS = (
     "pharmacy_id, seq, id, kind, book, occurred_at, recorded_at, medicine_id, lot_id, quantity, "
     "lot_balance_after, medicine_balance_after, supplier_id, prescription_id, patient_id, document, "
     "entered_by_id, checked_by_id, reason, reverses_id, imported, prev_hash, hash"
+)
+_RECORD_COLUMNS = (
+    f"CAST(json_array({CHAIN_VERSION}, prev_hash, {', '.join(HASHED_FIELDS)}) AS BLOB), seq, prev_hash, hash, "
+    "lot_id, medicine_id, book, quantity, lot_balance_after, medicine_balance_after"
 )
 _BATCH = 20_000
 EXPECTED_TRIGGERS = {
@@ -54,6 +65,19 @@ def _sqlite_chain_rows(conn: Connection, sql: str, pharmacy_id: int) -> Iterator
         while part := cursor.fetchmany(_BATCH):
             for row in part:
                 yield list(row[:21]), row[21], row[22]
+    finally:
+        cursor.close()
+
+
+def _sqlite_record_batches(conn: Connection, pharmacy_id: int) -> Iterator[list[RecordRow]]:
+    sql = f"SELECT {_RECORD_COLUMNS} FROM movements WHERE pharmacy_id = ? ORDER BY seq"  # noqa: S608
+    cursor = cast(sqlite3.Connection, conn.connection.driver_connection).cursor()
+    try:
+        cursor.execute(sql, (pharmacy_id,))
+        while part := cursor.fetchmany(_BATCH):
+            yield part
+    except sqlite3.OperationalError as exc:  # a BLOB in a column, no JSON functions: the reference path decides
+        raise RecordsUnavailable(str(exc)) from exc
     finally:
         cursor.close()
 
@@ -99,6 +123,16 @@ class SqlAuditSource:
             for part in result.partitions(_BATCH):
                 for row in part:
                     yield _pg_values(tuple(row)), row[21], row[22]
+
+    def record_batches(self, pharmacy_id: int) -> Iterator[list[RecordRow]] | None:
+        """SQLite only: batches of rows serialised by SQLite itself (see the module docstring)."""
+        if self.dialect != "sqlite":
+            return None
+        return self._record_batches(pharmacy_id)
+
+    def _record_batches(self, pharmacy_id: int) -> Iterator[list[RecordRow]]:
+        with self._connect() as conn:
+            yield from _sqlite_record_batches(conn, pharmacy_id)
 
     def stored_balances(self, pharmacy_id: int) -> dict[tuple[int, str], int]:
         q = select(r.BalanceRow.lot_id, r.BalanceRow.book, r.BalanceRow.balance).where(

@@ -7,6 +7,8 @@ They are built once at import with bound parameters, so each call only executes 
 
 from __future__ import annotations
 
+import json
+from datetime import datetime
 from typing import Any, cast
 from uuid import UUID
 
@@ -26,9 +28,12 @@ from sqlalchemy.orm import Session
 
 from pharmacy.db import mapping as to
 from pharmacy.db import rows as r
+from pharmacy.db.types import UTCDateTime
+from pharmacy.domain.findings import KeptFinding
 from pharmacy.domain.movement import Movement, MovementKind
 from pharmacy.domain.reference import ChainHead, CommandRecord, PeriodClose
 
+_UTC = UTCDateTime()
 _HEADS = cast(Table, r.ChainHeadRow.__table__)
 _BALANCES = cast(Table, r.BalanceRow.__table__)
 _MOVEMENTS = cast(Table, r.MovementRow.__table__)
@@ -77,6 +82,24 @@ _COMMAND = select(
     _COMMANDS.c.recorded_at,
 ).where(_COMMANDS.c.pharmacy_id == bindparam("p"), _COMMANDS.c.id == bindparam("id"))
 _ADD_COMMAND = insert(_COMMANDS)
+_FINDINGS = cast(Table, r.MovementFindingRow.__table__)
+_CODES = cast(Table, r.MovementCodeRow.__table__)
+_REVERSAL = _MOVEMENTS.alias("reversal")
+_STANDING_DISPENSE = (_MOVEMENTS.c.kind == "dispense") & ~(
+    select(_REVERSAL.c.id).where(_REVERSAL.c.reverses_id == _MOVEMENTS.c.id).exists()
+)
+_CODES_DISPENSED = (
+    select(_CODES.c.code)
+    .join(_MOVEMENTS, _MOVEMENTS.c.id == _CODES.c.movement_id)
+    .where(_CODES.c.pharmacy_id == bindparam("p"), _CODES.c.code.in_(bindparam("codes", expanding=True)))
+    .where(_STANDING_DISPENSE)
+)
+_FILLS = (
+    select(_MOVEMENTS.c.occurred_at, -_MOVEMENTS.c.quantity)
+    .where(_MOVEMENTS.c.pharmacy_id == bindparam("p"), _MOVEMENTS.c.prescription_id == bindparam("rx"))
+    .where(_STANDING_DISPENSE)
+    .order_by(_MOVEMENTS.c.seq)
+)
 _CLOSES = cast(Table, r.PeriodCloseRow.__table__)
 # Months are "YYYY-MM", so the greatest is the latest; the (pharmacy_id, month) unique index answers it.
 _CLOSED_THROUGH = select(func.max(_CLOSES.c.month)).where(_CLOSES.c.pharmacy_id == bindparam("p"))
@@ -186,3 +209,34 @@ class SqlLedgerStore:
 
     def add_command(self, record: CommandRecord) -> None:
         self._conn.execute(_ADD_COMMAND, vars(record))
+
+    def add_findings(self, pharmacy_id: int, movement_id: UUID, findings: list[KeptFinding]) -> None:
+        rows = [
+            {
+                "pharmacy_id": pharmacy_id,
+                "movement_id": movement_id,
+                "rule_id": k.finding.rule_id,
+                "severity": k.finding.severity.value,
+                "message": k.finding.message,
+                "params": json.dumps(k.finding.params, ensure_ascii=False, sort_keys=True, default=str),
+                "override_reason": k.override_reason,
+                "overridden_by_id": k.overridden_by_id,
+            }
+            for k in findings
+        ]
+        if rows:
+            self._conn.execute(insert(_FINDINGS), rows)
+
+    def add_codes(self, pharmacy_id: int, movement_id: UUID, kind: str, codes: tuple[str, ...]) -> None:
+        rows = [{"pharmacy_id": pharmacy_id, "movement_id": movement_id, "kind": kind, "code": c} for c in codes]
+        if rows:
+            self._conn.execute(insert(_CODES), rows)
+
+    def codes_dispensed(self, pharmacy_id: int, codes: tuple[str, ...]) -> frozenset[str]:
+        if not codes:
+            return frozenset()
+        return frozenset(self._conn.scalars(_CODES_DISPENSED, {"p": pharmacy_id, "codes": list(codes)}))
+
+    def fills(self, pharmacy_id: int, prescription_id: UUID) -> list[tuple[datetime, int]]:
+        found = self._conn.execute(_FILLS, {"p": pharmacy_id, "rx": prescription_id})
+        return [(_UTC.process_result_value(at, self.s.get_bind().dialect) or at, int(q)) for at, q in found]

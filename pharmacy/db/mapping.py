@@ -99,6 +99,7 @@ def prescriber(row: r.PrescriberRow) -> Prescriber:
         address=row.address,
         registration_no=row.registration_no,
         dea_no=row.dea_no,
+        country=row.country,
     )
 
 

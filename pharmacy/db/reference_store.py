@@ -233,6 +233,14 @@ class SqlReferenceStore:
         self.s.flush()
         return to.supplier(row)
 
+    def prescriber_by_id(self, prescriber_id: int) -> Prescriber | None:
+        row = self.s.get(r.PrescriberRow, prescriber_id)
+        return to.prescriber(row) if row else None
+
+    def patient_by_id(self, patient_id: int) -> Patient | None:
+        row = self.s.get(r.PatientRow, patient_id)
+        return to.patient(row) if row else None
+
     def prescriber_by_code(self, pharmacy_id: int, code: str) -> Prescriber | None:
         q = select(r.PrescriberRow).where(r.PrescriberRow.pharmacy_id == pharmacy_id, r.PrescriberRow.code == code)
         row = self.s.scalar(q)

@@ -155,6 +155,7 @@ class PrescriberRow(Base):
     address: Mapped[str] = mapped_column(Text)
     registration_no: Mapped[str | None] = mapped_column(String(80))
     dea_no: Mapped[str | None] = mapped_column(String(20))
+    country: Mapped[str | None] = mapped_column(String(2))  # ISO 3166 alpha-2 (UK-3: a UK prescriber); 0005
 
 
 class PatientRow(Base):

@@ -261,3 +261,17 @@ class MonthAlreadyClosed(RegisterError):
         "{month} is already closed. A closed month cannot be reopened; record late findings in the "
         "open month with a reference to {month}."
     )
+
+
+class RuleBlocked(RegisterError):
+    """A rule pack refused the command (a BLOCK finding); the rule says why, with the numbers involved."""
+
+    code = "rule_blocked"
+    template = N_("{rule}: {message}")
+
+
+class OverrideRequired(RegisterError):
+    """A WARN finding: the pharmacist may go on only with an override reason and a second person's check."""
+
+    code = "override_required"
+    template = N_("{rule}: {message}. To go ahead, give an override reason and a second person's check.")

@@ -21,3 +21,12 @@ class Finding:
     severity: Severity
     message: str  # a message id with {placeholders}
     params: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class KeptFinding:
+    """A finding stored with the entry it was about; an overridden WARN names the reason and the checker."""
+
+    finding: Finding
+    override_reason: str | None = None
+    overridden_by_id: int | None = None

@@ -109,6 +109,7 @@ class Prescriber:
     address: str
     registration_no: str | None
     dea_no: str | None
+    country: str | None = None  # ISO 3166 alpha-2
 
 
 @dataclass(frozen=True)

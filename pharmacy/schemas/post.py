@@ -91,6 +91,7 @@ class ReceiptLine(_Movement):
     expiry: date
     manufacturer: str | None = None
     gtin: str | None = None
+    codes: list[str] = Field(default=[], description="trace codes or GS1 serials of the packs received")
 
     def command(self, witness: c.Credentials | None) -> c.ReceiveCommand:
         return c.ReceiveCommand(
@@ -105,9 +106,16 @@ class ReceiptLine(_Movement):
 class DispenseLine(_Movement):
     type: Literal["dispense"]
     prescription: str
+    codes: list[str] = Field(default=[], description="trace codes (CN 20 digits) or GS1 serials, one per pack")
+    override_reason: str | None = Field(default=None, description="to go ahead despite a WARN finding")
 
     def command(self, witness: c.Credentials | None) -> c.DispenseCommand:
-        return c.DispenseCommand(**self.common(witness), prescription=self.prescription)
+        return c.DispenseCommand(
+            **self.common(witness),
+            prescription=self.prescription,
+            codes=tuple(self.codes),
+            override_reason=self.override_reason,
+        )
 
 
 class PatientReturnLine(_Movement):
@@ -240,6 +248,7 @@ class PrescriberLine(ReferenceLine):
     address: str
     registration_no: str | None = None
     dea_no: str | None = None
+    country: str | None = Field(default=None, description="ISO 3166 alpha-2, e.g. CN, GB, US")
 
     def command(self) -> c.PrescriberCommand:
         return c.PrescriberCommand(
@@ -249,6 +258,7 @@ class PrescriberLine(ReferenceLine):
             address=self.address,
             registration_no=self.registration_no,
             dea_no=self.dea_no,
+            country=self.country,
         )
 
 
@@ -318,6 +328,7 @@ class PrescriptionLine(ReferenceLine):
             medicine=self.medicine,
             quantity=self.quantity,
             unit=self.unit,
+            details=self.details(),
         )
 
 

@@ -13,6 +13,7 @@ from uuid import UUID
 
 from pharmacy.domain.chain import hashed_values, link_hash
 from pharmacy.domain.errors import N_, InsufficientStock, InvalidValue, UnknownPharmacy
+from pharmacy.domain.findings import KeptFinding
 from pharmacy.domain.movement import KIND_LABEL, Book, Movement, MovementKind
 from pharmacy.domain.ports import UnitOfWork
 from pharmacy.domain.quantity import format_quantity
@@ -46,6 +47,8 @@ class Draft:
     reason: str | None = None
     reverses_id: UUID | None = None
     imported: bool = False
+    findings: tuple[KeptFinding, ...] = ()
+    codes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -117,6 +120,30 @@ def timing_policy(uow: UnitOfWork, pharmacy: Pharmacy, head: ChainHead) -> Timin
     )
 
 
+def insufficient(draft: Draft, held: int) -> InsufficientStock:
+    spec = draft.medicine.unit
+    return InsufficientStock(
+        batch=draft.lot.batch,
+        medicine=draft.medicine.display_name,
+        unit=spec.base_unit,
+        available=format_quantity(held, spec),
+        requested=format_quantity(-draft.quantity, spec),
+    )
+
+
+def ensure_available(uow: UnitOfWork, draft: Draft) -> None:
+    """The batch holds enough: checked first, so a physical impossibility is what the pharmacist hears about."""
+    held = uow.ledger.balance(draft.lot.id, draft.book.value)
+    if held + draft.quantity < 0:
+        raise insufficient(draft, held)
+
+
+def code_kinds(codes: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """A 20-digit code is a Chinese 药品追溯码 (regulations §1.12); anything else a GS1 serial."""
+    trace = tuple(c for c in codes if c.isdigit() and len(c) == 20)
+    return {"trace": trace, "serial": tuple(c for c in codes if c not in trace)}
+
+
 def append(uow: UnitOfWork, pharmacy: Pharmacy, head: ChainHead, draft: Draft, now: datetime) -> Recorded:
     """Write one movement: timing checked, balance never below zero, sequence gapless, hash linked."""
     check_occurred_at(draft.occurred_at, now, timing_policy(uow, pharmacy, head), imported=draft.imported)
@@ -124,17 +151,13 @@ def append(uow: UnitOfWork, pharmacy: Pharmacy, head: ChainHead, draft: Draft, n
     held, held_by_medicine = uow.ledger.balances(pharmacy.id, draft.medicine.id, draft.lot.id, book)
     lot_balance = held + draft.quantity
     if lot_balance < 0:
-        spec = draft.medicine.unit
-        raise InsufficientStock(
-            batch=draft.lot.batch,
-            medicine=draft.medicine.display_name,
-            unit=spec.base_unit,
-            available=format_quantity(lot_balance - draft.quantity, spec),
-            requested=format_quantity(-draft.quantity, spec),
-        )
+        raise insufficient(draft, held)
     medicine_balance = held_by_medicine + draft.quantity
     movement = _movement(pharmacy.id, head, draft, now, lot_balance, medicine_balance)
     uow.ledger.add_movement(movement)
+    uow.ledger.add_findings(pharmacy.id, movement.id, list(draft.findings))
+    for kind, codes in code_kinds(draft.codes).items():
+        uow.ledger.add_codes(pharmacy.id, movement.id, kind, codes)
     uow.ledger.save_balance(pharmacy.id, draft.medicine.id, draft.lot.id, book, lot_balance)
     latest = max(head.latest_occurred or draft.occurred_at, draft.occurred_at)
     uow.ledger.save_head(ChainHead(pharmacy.id, movement.seq, movement.hash, latest))

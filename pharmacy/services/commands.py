@@ -46,11 +46,14 @@ class ReceiveCommand(MovementCommand):
     expiry: date
     manufacturer: str | None = None
     gtin: str | None = None
+    codes: tuple[str, ...] = ()  # trace codes or GS1 serials of the packs received
 
 
 @dataclass(frozen=True, kw_only=True)
 class DispenseCommand(MovementCommand):
     prescription: str  # number, or id when numbers repeat
+    codes: tuple[str, ...] = ()  # trace codes (CN 20 digits) or GS1 serials of the packs handed over
+    override_reason: str | None = None  # for WARN findings; the witness is the second person who checks it
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -133,6 +136,7 @@ class PrescriberCommand:
     address: str
     registration_no: str | None = None
     dea_no: str | None = None
+    country: str | None = None  # ISO 3166 alpha-2, e.g. CN, GB, US
 
 
 @dataclass(frozen=True, kw_only=True)

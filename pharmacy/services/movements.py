@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import datetime
 from uuid import UUID
 
 from pharmacy.domain.errors import (
@@ -10,12 +12,15 @@ from pharmacy.domain.errors import (
     LotExpiryMismatch,
     PrescriptionMedicineMismatch,
     ReasonRequired,
+    RegisterError,
 )
+from pharmacy.domain.findings import Finding
 from pharmacy.domain.movement import KIND_LABEL, Book, MovementKind
 from pharmacy.domain.quantity import format_quantity
-from pharmacy.domain.reference import Lot, Medicine
-from pharmacy.services import lookup
-from pharmacy.services.appending import Draft, Scope, occurred, run_movement
+from pharmacy.domain.reference import Lot, Medicine, Prescription
+from pharmacy.rules.packs import PACKS
+from pharmacy.services import lookup, rule_facts
+from pharmacy.services.appending import Draft, Scope, ensure_available, occurred, run_movement
 from pharmacy.services.commands import (
     AdjustCommand,
     DestroyCommand,
@@ -27,6 +32,7 @@ from pharmacy.services.commands import (
     SupplierReturnCommand,
 )
 from pharmacy.services.context import ServiceContext
+from pharmacy.services.judging import judge
 from pharmacy.services.results import Actor, Recorded
 
 
@@ -165,9 +171,32 @@ def dispense(ctx: ServiceContext, actor: Actor, command: DispenseCommand) -> Rec
                 remaining=format_quantity(remaining, med.unit),
                 requested=format_quantity(-draft.quantity, med.unit),
             )
-        return draft
+        ensure_available(uow, draft)
+        codes = tuple(c.strip() for c in command.codes if c.strip())
+        findings = dispense_findings(scope, rx, med, lot, -draft.quantity, when, codes)
+        kept = judge(findings, kind, command.override_reason, scope.checker)
+        return replace(draft, findings=kept, codes=codes)
 
     return run_movement(ctx, actor, command.id, command, kind, command.witness, build)
+
+
+# X-2 and X-4 are guaranteed by the ledger itself, under the lock, with their own typed errors
+# (InsufficientStock, ExceedsPrescription) that point the pharmacist at the quantity.
+ENFORCED_BY_THE_LEDGER = frozenset({"common.balance_not_negative", "common.within_prescription"})
+
+
+def dispense_findings(
+    scope: Scope, rx: Prescription, med: Medicine, lot: Lot, quantity: int, when: datetime, codes: tuple[str, ...]
+) -> list[Finding]:
+    """What the pharmacy's rule pack says about this supply, from facts read in this transaction."""
+    uow, pharmacy = scope.uow, scope.pharmacy
+    checker = scope.checker.username if scope.checker else None
+    facts = (
+        rule_facts.prescription_facts(uow, rx),
+        rule_facts.medicine_facts(uow, pharmacy, med, when),
+        rule_facts.supply_facts(uow, pharmacy, rx, med, lot, quantity, when, codes, scope.actor.username, checker),
+    )
+    return [f for f in PACKS[pharmacy.profile].check_dispense(*facts) if f.rule_id not in ENFORCED_BY_THE_LEDGER]
 
 
 def take_back(ctx: ServiceContext, actor: Actor, command: PatientReturnCommand) -> Recorded:
@@ -262,3 +291,26 @@ def adjust(ctx: ServiceContext, actor: Actor, command: AdjustCommand) -> Recorde
         )
 
     return run_movement(ctx, actor, command.id, command, kind, command.witness, build)
+
+
+# Asked for when the entry is recorded, not while it is being typed.
+NOT_PREVIEWED = frozenset({"CN-11", "X-3"})
+
+
+def preview_dispense(ctx: ServiceContext, actor: Actor, command: DispenseCommand) -> list[Finding]:
+    """The findings a dispense would get, as the pharmacist types (read-only; nothing is written)."""
+    with ctx.uow(write=False) as uow:
+        pharmacy = uow.reference.pharmacy(ctx.pharmacy_id)
+        if pharmacy is None:
+            return []
+        try:
+            rx = lookup.prescription(uow, pharmacy, command.prescription)
+            med = lookup.medicine(uow, command.medicine)
+            lot = lookup.lot(uow, pharmacy, med, command.batch)
+            steps = lookup.quantity(med, command.quantity, command.unit)
+        except RegisterError:
+            return []  # the form shows these when the entry is recorded
+        when = occurred(command.occurred_at, ctx.clock.now())
+        scope = Scope(uow, pharmacy, ctx.clock.now(), actor, None)
+        found = dispense_findings(scope, rx, med, lot, steps, when, tuple(c for c in command.codes if c.strip()))
+    return [f for f in found if f.params.get("table_id") not in NOT_PREVIEWED]

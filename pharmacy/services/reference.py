@@ -157,6 +157,13 @@ def add_supplier(ctx: ServiceContext, actor: Actor, command: SupplierCommand) ->
     return run_reference(ctx, actor, command.id, command, MAY_EDIT_CATALOGUE, N_("add a supplier"), build)
 
 
+def _country(code: str | None) -> str | None:
+    value = (code or "").strip().upper() or None
+    if value is not None and (len(value) != 2 or not value.isalpha()):
+        raise InvalidValue(field="country", problem=N_("use the two-letter country code, e.g. CN, GB or US"))
+    return value
+
+
 def add_prescriber(ctx: ServiceContext, actor: Actor, command: PrescriberCommand) -> Created:
     def build(scope: RefScope) -> Created:
         wanted = Prescriber(
@@ -167,6 +174,7 @@ def add_prescriber(ctx: ServiceContext, actor: Actor, command: PrescriberCommand
             address=lookup.required(command.address, "address", 500),
             registration_no=lookup.text(command.registration_no, "registration_no", required=False, limit=80),
             dea_no=lookup.text(command.dea_no, "dea_no", required=False, limit=20),
+            country=_country(command.country),
         )
         existing = scope.uow.reference.prescriber_by_code(scope.pharmacy.id, wanted.code)
         if existing is not None:

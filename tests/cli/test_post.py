@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -55,11 +57,14 @@ def test_good_and_bad_lines(sqlite_world: World, sqlite_url: str, tmp_path: Path
             type="prescription",
             id=rx_id,
             number="RX-77",
-            written_on="2026-03-01",
+            written_on=datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat(),  # post runs on the real clock; CN-4
             prescriber="DR1",
             patient="PT1",
             medicine="morphine-tab-10",
             quantity="10",
+            kind="narcotic_psy1",
+            days_supply=3,
+            cancer_or_chronic_pain=True,
         ),  # 6 ok
         _line(
             type="dispense",
@@ -68,6 +73,7 @@ def test_good_and_bad_lines(sqlite_world: World, sqlite_url: str, tmp_path: Path
             quantity="4",
             prescription="RX-77",
             witness="wang.fang",
+            codes=["81234567890123450001"],
         ),  # 7 ok
         _line(
             type="dispense",
@@ -76,6 +82,7 @@ def test_good_and_bad_lines(sqlite_world: World, sqlite_url: str, tmp_path: Path
             quantity="7",
             prescription="RX-77",
             witness="wang.fang",
+            codes=["81234567890123450002"],
         ),  # 8 exceeds the prescription
         _receipt(witness="li.na"),  # 9 witness is actor
         _receipt(medicine="unobtainium"),  # 10 unknown medicine

@@ -110,6 +110,7 @@ def _dispense(world: World, rx: str, quantity: str, batch: str) -> DispenseComma
         quantity=quantity,
         prescription=rx,
         witness=world.creds("wang.fang"),
+        codes=(world.trace_code(),),
     )
 
 
