@@ -102,6 +102,11 @@ def hashed_values(movement: Movement) -> list[object]:
     ]
 
 
+def record_hash(record: bytes) -> str:
+    """SHA-256 of a record already serialised as `link_hash` serialises it (UTF-8 bytes of the compact JSON)."""
+    return hashlib.sha256(record).hexdigest()
+
+
 def link_hash(prev_hash: str, values: list[object]) -> str:
     """SHA-256 of [version, prev_hash, *values] as compact JSON (UTF-8, no escapes for non-ASCII)."""
     record = [CHAIN_VERSION, prev_hash, *values]
