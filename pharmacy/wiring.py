@@ -1,24 +1,25 @@
-"""Composition root: which database, which pharmacy, and the service context the CLI and the TUI run with."""
+"""Composition root: which database, which pharmacy, and the service context the CLI and the TUI run with.
+
+SQLAlchemy, the storage adapter and the services are imported when a register is opened, not with this module:
+`pharmacy tui` draws its sign-in screen before it opens the register, and the CLI's parser needs none of them.
+"""
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import platformdirs
-from sqlalchemy import Engine
-from sqlalchemy.exc import OperationalError
 
-from pharmacy.db.engine import make_engine
-from pharmacy.db.errors import DatabaseUnreachable
-from pharmacy.db.migrate import ensure_current
-from pharmacy.db.uow import SqlUnitOfWorkFactory
-from pharmacy.domain.clock import Clock, SystemClock
-from pharmacy.domain.reference import Pharmacy
-from pharmacy.services.context import ServiceContext
-from pharmacy.services.pins import PinHasher
-from pharmacy.services.users import pharmacy_of
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from pharmacy.domain.clock import Clock
+    from pharmacy.domain.reference import Pharmacy
+    from pharmacy.services.context import ServiceContext
+    from pharmacy.services.pins import PinHasher
 
 ENV_DATABASE = "PHARMACY_DATABASE_URL"
 
@@ -38,6 +39,12 @@ def display_url(engine: Engine) -> str:
 
 def connect(target: str, *, check_schema: bool = True) -> Engine:
     """An engine on the target, with the schema version checked; unreachable servers are named."""
+    from sqlalchemy.exc import OperationalError
+
+    from pharmacy.db.engine import make_engine
+    from pharmacy.db.errors import DatabaseUnreachable
+    from pharmacy.db.migrate import ensure_current
+
     engine = make_engine(target)
     try:
         with engine.connect():
@@ -61,6 +68,12 @@ class Register:
 def open_register(
     target: str, pharmacy_code: str | None = None, *, clock: Clock | None = None, pins: PinHasher | None = None
 ) -> Register:
+    from pharmacy.db.uow import SqlUnitOfWorkFactory
+    from pharmacy.domain.clock import SystemClock
+    from pharmacy.services.context import ServiceContext
+    from pharmacy.services.pins import PinHasher
+    from pharmacy.services.users import pharmacy_of
+
     engine = connect(target)
     uow = SqlUnitOfWorkFactory(engine)
     pharmacy = pharmacy_of(uow, pharmacy_code)

@@ -20,7 +20,15 @@ DATABASE_ERRORS = (DatabaseUnreachable, DatabaseNotWritable, SchemaMissing, Sche
 
 
 def _handler(name: str) -> Callable[[Cli], int]:
-    from pharmacy.cli import admin, post, read
+    if name in ("demo",):
+        from pharmacy.cli.demo import cmd_demo
+
+        return cmd_demo
+    if name in ("tui", None):
+        from pharmacy.cli.demo import cmd_tui
+
+        return cmd_tui
+    from pharmacy.cli import admin, post, read  # not for the TUI: it draws its sign-in screen before the database
 
     handlers: dict[str, Callable[[Cli], int]] = {
         "verify": read.cmd_verify,
@@ -33,14 +41,6 @@ def _handler(name: str) -> Callable[[Cli], int]:
         "user": admin.cmd_user,
         "medicine": admin.cmd_medicine,
     }
-    if name in ("demo",):
-        from pharmacy.cli.demo import cmd_demo
-
-        return cmd_demo
-    if name in ("tui", None):
-        from pharmacy.cli.demo import cmd_tui
-
-        return cmd_tui
     return handlers[name]
 
 

@@ -1,4 +1,8 @@
-"""Typed access from screens to the app's counter gateway, translator and signed-in user."""
+"""Typed access from screens to the app's counter gateway, translator and signed-in user.
+
+Imported by the sign-in screen, which is drawn before the register is opened: the gateway, the services and
+SQLAlchemy are only named here for the type checker.
+"""
 
 from __future__ import annotations
 
@@ -13,11 +17,11 @@ from textual.widgets import Static
 from pharmacy.domain.quantity import format_quantity
 from pharmacy.domain.reference import Medicine
 from pharmacy.i18n import unit_name
-from pharmacy.services.results import Actor, Recorded
-from pharmacy.tui.gateway import Counter
 
 if TYPE_CHECKING:
+    from pharmacy.services.results import Actor, Recorded
     from pharmacy.tui.app import PharmacyApp
+    from pharmacy.tui.gateway import Counter
 
 ResultT = TypeVar("ResultT")
 

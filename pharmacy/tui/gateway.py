@@ -94,10 +94,9 @@ class Counter:
     def open_prescriptions(self) -> list[counter.OpenPrescription]:
         return self._slow(counter.open_prescriptions(self.register.engine, self.pharmacy.id))
 
-    def dispense_findings(self, prescription: counter.OpenPrescription | None, quantity: int) -> list[Finding]:
-        """Where the prescription rule packs report as the pharmacist types (none are installed yet)."""
-        del prescription, quantity
-        return []
+    def dispense_findings(self, actor: Actor, command: DispenseCommand) -> list[Finding]:
+        """What the pharmacy's rule pack says about the dispense being typed."""
+        return self._slow(movements.preview_dispense(self.ctx, actor, command))
 
     def receive(self, actor: Actor, command: ReceiveCommand) -> Recorded:
         return self._slow(movements.receive(self.ctx, actor, command))

@@ -46,13 +46,14 @@ async def test_five_wrong_pins_lock_the_account(tui_world: World) -> None:
 
 
 async def test_idle_lock_keeps_the_half_filled_form(tui_world: World) -> None:
-    app = make_app(tui_world, idle_seconds=0.3)
+    app = make_app(tui_world)  # the usual idle limit while signing in and typing …
     async with app.run_test(size=(120, 40)) as pilot:
         await sign_in(pilot)
         await pilot.press("f3")
         await settle(pilot)
         await type_text(pilot, "吗啡")
         assert value_of(pilot, "#scan") == "吗啡"
+        app.idle_seconds = 0.3  # … then a short one, so the test need not wait five minutes
         await asyncio.sleep(0.5)
         app._check_idle()  # the 5-second timer, without waiting for it
         await pilot.pause()

@@ -16,6 +16,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 
 from pharmacy.domain.errors import N_, InvalidValue, UnknownPrescription
+from pharmacy.domain.findings import Finding
 from pharmacy.domain.movement import KIND_LABEL, MovementKind
 from pharmacy.domain.ports import expired_on
 from pharmacy.domain.quantity import format_quantity
@@ -35,6 +36,11 @@ from pharmacy.tui.widgets.form import Field, clear_errors, show_error
 @dataclass
 class PrescriptionsLoaded(Message):
     prescriptions: list[OpenPrescription]
+
+
+@dataclass
+class FindingsChecked(Message):
+    findings: list[Finding]
 
 
 @dataclass
@@ -62,6 +68,7 @@ class DispenseScreen(CounterScreen[None]):
         self.rx: OpenPrescription | None = None
         self.medicine: Medicine | None = None
         self.lots: list[LotStock] = []
+        self.codes: list[str] = []  # trace codes / GS1 serials of the packs handed over (CN-TR-1/2)
 
     def compose(self) -> ComposeResult:
         t = self.t
@@ -73,13 +80,15 @@ class DispenseScreen(CounterScreen[None]):
                 yield DataTable(id="prescriptions", cursor_type="row")
             with Vertical(id="right"):
                 yield Static(t("No prescription chosen yet"), id="rx-summary")
-                yield Field(t("Scan the pack (or press Enter to take the suggested batch)"), "scan")
+                yield Field(t("Scan each pack (trace code or GS1), then Enter on the empty line"), "scan")
                 yield Select([], prompt=t("Batch"), id="batch")
                 yield Static("", id="batch-error", classes="field-error")
+                yield Static("", id="codes")
                 yield Field(t("Quantity"), "quantity")
                 yield Static("", id="owing")
                 yield Static(t("Rule findings"), classes="pane-title")
                 yield FindingsPanel(id="findings")
+                yield Field(t("Override reason (a warning needs one, and the second person's check)"), "override")
                 yield Static("", id="preview")
                 yield Static("", id="status")
         yield Footer()
@@ -90,6 +99,7 @@ class DispenseScreen(CounterScreen[None]):
         add_columns(table, t, ((N_("No."), 14), (N_("Patient"), 8), (N_("Medicine"), 20), (N_("Owing"), 12)))
         table.focus()
         self.query_one("#findings", FindingsPanel).show([], t)
+        self.query_one("#override-field").display = False
 
     def on_screen_resume(self) -> None:
         self._load_prescriptions()
@@ -125,7 +135,7 @@ class DispenseScreen(CounterScreen[None]):
 
     def _choose(self, rx: OpenPrescription) -> None:
         clear_errors(self)
-        self.rx, self.medicine = rx, self.counter.medicine(rx.medicine_id)
+        self.rx, self.medicine, self.codes = rx, self.counter.medicine(rx.medicine_id), []
         med = self.medicine
         assert med is not None
         self.query_one("#rx-summary", Static).update(
@@ -175,29 +185,43 @@ class DispenseScreen(CounterScreen[None]):
 
     @on(Input.Submitted, "#scan")
     def _scanned(self, event: Input.Submitted) -> None:
+        """Each pack is scanned in turn (its trace code or GS1 string); Enter on an empty line goes on."""
         text = event.value.strip()
-        if text:
-            scan = read_scan(text)
-            pack = self.counter.medicine_by_gtin(scan.gtin) if scan.gtin else None
-            if scan.gtin and self.medicine and (pack is None or pack.id != self.medicine.id):
-                name = pack.display_name if pack else scan.gtin
-                show_error(
-                    self,
-                    InvalidValue(
-                        field="scan",
-                        problem=N_("this pack is {pack}, not the prescribed {rx}"),
-                        pack=name,
-                        rx=self.medicine.display_name,
-                    ),
-                    self.t("This pack is {pack}, not the prescribed {rx}.").format(
-                        pack=name, rx=self.medicine.display_name
-                    ),
-                )
-                return
-            if scan.batch and any(ls.lot.batch == scan.batch for ls in self.lots):
-                self.query_one("#batch", Select).value = scan.batch
-                self._default_quantity()
-        self.query_one("#quantity", Input).focus()
+        if not text:
+            self.query_one("#quantity", Input).focus()
+            return
+        scan = read_scan(text)
+        if scan.gtin and not self._same_medicine(scan.gtin):
+            return
+        if scan.batch and any(ls.lot.batch == scan.batch for ls in self.lots):
+            self.query_one("#batch", Select).value = scan.batch
+            self._default_quantity()
+        code = scan.raw if scan.kind == "trace" else scan.serial
+        if code and code not in self.codes:
+            self.codes.append(code)
+        self._show_codes()
+        event.input.value = ""
+
+    def _same_medicine(self, gtin: str) -> bool:
+        pack = self.counter.medicine_by_gtin(gtin)
+        if self.medicine is None or (pack is not None and pack.id == self.medicine.id):
+            return True
+        name = pack.display_name if pack else gtin
+        error = InvalidValue(
+            field="scan",
+            problem=N_("this pack is {pack}, not the prescribed {rx}"),
+            pack=name,
+            rx=self.medicine.display_name,
+        )
+        show_error(self, error, error.render(self.t))
+        return False
+
+    def _show_codes(self) -> None:
+        last = self.codes[-1] if self.codes else "—"
+        self.query_one("#codes", Static).update(
+            self.t("Pack codes scanned: {count} (last {code})").format(count=len(self.codes), code=last)
+        )
+        self._update_preview()
 
     @on(Select.Changed, "#batch")
     def _batch_changed(self) -> None:
@@ -241,7 +265,21 @@ class DispenseScreen(CounterScreen[None]):
                     unit=self.unit(med),
                 )
             )
-        self.query_one("#findings", FindingsPanel).show(self.counter.dispense_findings(rx, steps), self.t)
+        self._check_rules()
+
+    def _check_rules(self) -> None:
+        try:
+            command = self._command(None)
+        except UnknownPrescription:
+            return
+        self._findings(command)
+
+    @work(thread=True, exclusive=True, group="findings")
+    def _findings(self, command: DispenseCommand) -> None:
+        guarded(self, lambda: self.counter.dispense_findings(self.actor, command), FindingsChecked)
+
+    def on_findings_checked(self, message: FindingsChecked) -> None:
+        self.query_one("#findings", FindingsPanel).show(message.findings, self.t)
 
     def _command(self, witness: Credentials | None) -> DispenseCommand:
         if self.rx is None or self.medicine is None:
@@ -253,6 +291,8 @@ class DispenseScreen(CounterScreen[None]):
             quantity=self.query_one("#quantity", Input).value.strip(),
             prescription=str(self.rx.id),
             witness=witness,
+            codes=tuple(self.codes),
+            override_reason=self.query_one("#override", Input).value.strip() or None,
         )
 
     def action_record(self) -> None:
@@ -290,13 +330,24 @@ class DispenseScreen(CounterScreen[None]):
         self._load_prescriptions()
 
     def on_refused(self, message: Refused) -> None:
+        if message.error.code == "override_required":
+            self.query_one("#override-field").display = True
+            self.query_one("#override-error", Static).update(message.error.render(self.t))
+            self.query_one("#override", Input).focus()
+            return
         show_error(self, message.error, message.error.render(self.t))
+
+    @on(Input.Submitted, "#override")
+    def _override_given(self) -> None:
+        self.action_record()
 
     def on_failed(self, message: Failed) -> None:
         self.set_status(self.t("Not recorded: an unexpected error; details in {path}").format(path=message.where))
 
     def _reset(self, *, keep_status: bool = False) -> None:
-        self.rx, self.medicine, self.lots = None, None, []
+        self.rx, self.medicine, self.lots, self.codes = None, None, [], []
+        self.query_one("#codes", Static).update("")
+        self.query_one("#override-field").display = False
         for field in self.query(Input):
             field.value = ""
         self.query_one("#batch", Select).set_options([])

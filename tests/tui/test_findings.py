@@ -1,0 +1,73 @@
+"""Rule findings at the counter: a BLOCK is refused with its rule; a WARN asks for an override and a checker."""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+
+from tests.tui.conftest import make_app
+from tests.tui.helpers import movements, settle, sign_in, text_of, type_text
+from tests.tui.test_counter_flows import GS1, TRACE
+from tests.world import PIN, World
+
+
+async def _to_quantity(pilot) -> None:  # type: ignore[no-untyped-def]
+    await pilot.press("f4")
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+    for scan in (GS1.replace("SCAN42", "A1"), TRACE):
+        await type_text(pilot, scan)
+        await pilot.press("enter")
+        await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+async def test_a_blocked_dispense_names_its_rule_and_changes_nothing(tui_world: World) -> None:
+    # CN-7 (处方管理办法 Art.24): cancer-pain tablets are limited to 7 days; this prescription says 10
+    tui_world.prescription("10", number="RX-CAP", days_supply=10)
+    app = make_app(tui_world)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(pilot)
+        await _to_quantity(pilot)
+        assert "CN-7" in text_of(pilot, "#findings") or "7 days" in text_of(pilot, "#findings")
+        await pilot.press("enter", "enter")
+        await type_text(pilot, PIN)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "cn." in text_of(pilot, "#status") and "10" in text_of(pilot, "#status")
+    assert len(movements(tui_world)) == 2
+
+
+async def test_a_warned_dispense_needs_an_override_and_a_checker(tui_world: World) -> None:
+    # CN-10: a narcotic written on the ordinary white form is a warning, not a refusal
+    tui_world.prescription("10", number="RX-WHITE", kind="normal")
+    app = make_app(tui_world)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(pilot)
+        await _to_quantity(pilot)
+        assert "▲" in text_of(pilot, "#findings")  # shown live, before recording
+        await pilot.press("enter", "enter")
+        await type_text(pilot, PIN)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "override" in text_of(pilot, "#override-error")  # asked for, with the rule's message
+        await type_text(pilot, "prescriber phoned: pale red form follows")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("enter")
+        await type_text(pilot, PIN)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "Recorded as No. 3" in text_of(pilot, "#status")
+    with tui_world.engine.connect() as conn:
+        kept = conn.execute(
+            text(
+                "SELECT f.rule_id, f.severity, f.override_reason, u.username FROM movement_findings f "
+                "JOIN users u ON u.id = f.overridden_by_id WHERE f.pharmacy_id = :p"
+            ),
+            {"p": tui_world.pharmacy_id},
+        ).all()
+    assert [tuple(k) for k in kept] == [
+        ("cn.rx_colour", "warn", "prescriber phoned: pale red form follows", "wang.fang")
+    ]
