@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from pharmacy.db.migrate import upgrade
 from pharmacy.db.uow import SqlUnitOfWorkFactory
-from pharmacy.demo_data import SITES, DemoPerson, demo_gtin, people_for, stocked
+from pharmacy.demo_data import SITES, DemoPerson, demo_gtin, lawful_details, people_for, stocked, valid_dea
 from pharmacy.domain.clock import Clock, FixedClock
 from pharmacy.domain.errors import RegisterError
 from pharmacy.domain.profile import Profile
@@ -55,12 +55,23 @@ class DemoState:
     profile: Profile
     rng: random.Random
     people: tuple[DemoPerson, ...]
+    seed: int
     actors: dict[str, Actor] = field(default_factory=dict)
     medicines: list[Medicine] = field(default_factory=list)
     lots: dict[str, list[tuple[str, date]]] = field(default_factory=dict)  # medicine code → batches
     stock: dict[tuple[str, str], int] = field(default_factory=dict)  # (code, batch) → steps
     dispensed: list[int] = field(default_factory=list)  # seq of dispenses, for a correction now and then
     rx_count: int = 0
+    classes: dict[str, str] = field(default_factory=dict)  # medicine code → its class in this jurisdiction
+    codes_issued: int = 0
+
+    def trace_codes(self, medicine: Medicine, steps: int) -> tuple[str, ...]:
+        """In China every pack handed over is scanned (CN-TR-1): one fresh 20-digit 码上放心 code per pack."""
+        if self.profile.jurisdiction != "cn":
+            return ()
+        packs = max(1, -(-steps // (medicine.pack_size * medicine.unit.scale)))
+        start, self.codes_issued = self.codes_issued, self.codes_issued + packs
+        return tuple(f"8{self.seed:03d}{n:016d}" for n in range(start, start + packs))
 
     def at(self, day: date, hour: int, minute: int) -> None:
         moment = datetime.combine(day, time(hour, minute), tzinfo=self.tz)
@@ -80,6 +91,9 @@ def _setup(state: DemoState, start: date) -> None:
             command = replace(row.command(), gtins=(demo_gtin(state.profile, index),))
             created = reference.add_medicine(state.ctx, rp, command)
             if stocked(state.profile, row.cn_class, row.us_schedule, row.uk_schedule) and len(state.medicines) < 10:
+                state.classes[row.key] = {"cn": row.cn_class, "us": row.us_schedule, "uk": row.uk_schedule}[
+                    state.profile.jurisdiction
+                ]
                 with state.ctx.uow(write=False) as uow:
                     med = uow.reference.medicine_by_code(created.key)
                 assert med is not None
@@ -88,11 +102,21 @@ def _setup(state: DemoState, start: date) -> None:
         reference.add_supplier(
             state.ctx, rp, SupplierCommand(id=uuid.uuid4(), code=code, name=name, address=address, licence_no=licence)
         )
+    country = {"cn": "CN", "us": "US", "uk": "GB"}[state.profile.jurisdiction]
     for code, name, address, reg in site.prescribers:
+        dea = valid_dea(reg) if state.profile.jurisdiction == "us" and reg else None
         reference.add_prescriber(
             state.ctx,
             rp,
-            PrescriberCommand(id=uuid.uuid4(), code=code, name=name, address=address, registration_no=reg),
+            PrescriberCommand(
+                id=uuid.uuid4(),
+                code=code,
+                name=name,
+                address=address,
+                registration_no=None if dea else reg,
+                dea_no=dea,
+                country=country,
+            ),
         )
     for code, name, sex, dob, address, id_no in site.patients:
         reference.add_patient(
@@ -163,6 +187,7 @@ def _dispense(state: DemoState, day: date) -> None:
             patient=state.rng.choice(site.patients)[0],
             medicine=med.code,
             quantity=str(Decimal(dose) / med.unit.scale),
+            details=lawful_details(state.profile, state.classes[med.code], dose // med.unit.scale),
         ),
     )
     part = dose if state.rng.random() > 0.1 else max(med.unit.step, dose // 2)  # now and then a part-supply (owing)
@@ -176,6 +201,7 @@ def _dispense(state: DemoState, day: date) -> None:
             quantity=str(Decimal(part) / med.unit.scale),
             prescription=number,
             witness=checker,
+            codes=state.trace_codes(med, part),
         ),
     )
     state.stock[(med.code, batch)] = got.lot_balance_after
@@ -257,7 +283,7 @@ def build_demo(target: str, profile: Profile, seed: int, now: datetime, progress
     pid = open_pharmacy(
         uow, pins, spec, UserCommand(username=first.username, full_name=first.full_name, role=first.role, pin=first.pin)
     )
-    state = DemoState(ServiceContext(uow, clock, pins, pid), clock, tz, profile, random.Random(seed), people)
+    state = DemoState(ServiceContext(uow, clock, pins, pid), clock, tz, profile, random.Random(seed), people, seed)
     _people(state)
     _setup(state, start)
     _simulate(state, start, today, now, progress)
@@ -296,6 +322,33 @@ def _simulate(state: DemoState, start: date, today: date, now: datetime, progres
             _receive(state, soon[0], day, expiry=today + timedelta(days=45))  # an expiry alert to look at
         progress((offset + 1) / days, day.isoformat())
     state.clock.current = max(state.clock.current, now)
+    _waiting(state, now.astimezone(state.tz).date())
+
+
+def _waiting(state: DemoState, today: date) -> None:
+    """Prescriptions handed in today and not yet supplied: what the counter has to do when the demo opens.
+    (In China a prescription is valid only on the day it is written: CN-4.) One pack each, so one code."""
+    site = SITES[state.profile]
+    for index, med in enumerate(state.medicines[:3]):
+        if not state.lots.get(med.code):
+            continue
+        units = min(med.pack_size, 10 if med.base_unit != "mL" else 60)
+        state.rx_count += 1
+        actor, _ = state.pharmacist()
+        reference.add_prescription(
+            state.ctx,
+            actor,
+            PrescriptionCommand(
+                id=uuid.uuid4(),
+                number=f"{site.rx_prefix}{today:%Y%m}{state.rx_count:04d}",
+                written_on=today,
+                prescriber=site.prescribers[index % len(site.prescribers)][0],
+                patient=site.patients[index % len(site.patients)][0],
+                medicine=med.code,
+                quantity=str(units),
+                details=lawful_details(state.profile, state.classes[med.code], units),
+            ),
+        )
 
 
 def _close_before_last(state: DemoState, first_of_month: date) -> None:

@@ -8,6 +8,7 @@ from datetime import date
 from stdnum import ean
 
 from pharmacy.domain.profile import Profile
+from pharmacy.domain.reference import PrescriptionDetails
 from pharmacy.domain.roles import Role
 
 
@@ -156,3 +157,66 @@ def stocked(profile: Profile, cn_class: str, us_schedule: str, uk_schedule: str)
     if profile is Profile.US:
         return bool(us_schedule)
     return uk_schedule in ("2", "3")
+
+
+def valid_dea(sample: str) -> str:
+    """The sample's two letters and six digits with the right check digit (DEA numbers are checksummed: US-9)."""
+    digits = sample[2:8]
+    d = [int(c) for c in digits]
+    check = (d[0] + d[2] + d[4] + 2 * (d[1] + d[3] + d[5])) % 10
+    return f"{sample[:2]}{digits}{check}"
+
+
+_UNITS = (
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+)
+_TENS = ("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+
+
+def in_words(n: int) -> str:
+    """0–999 in English words, as a UK prescriber writes the total (MDR 2001 reg 15(1)(f))."""
+    if n < 20:
+        return _UNITS[n]
+    if n < 100:
+        return _TENS[n // 10] + ("-" + _UNITS[n % 10] if n % 10 else "")
+    rest = n % 100
+    return _UNITS[n // 100] + " hundred" + (" and " + in_words(rest) if rest else "")
+
+
+def lawful_details(profile: Profile, class_code: str, units: int) -> PrescriptionDetails:
+    """A prescription each pack would accept: the CN form by class and a cancer-pain days' supply (Art.24),
+    the UK total in words and the collector recorded (reg 15, reg 19), the US plain (no refills)."""
+    if profile.jurisdiction == "cn":
+        kind = "psy2" if class_code == "psychotropic_2" else "narcotic_psy1"
+        return PrescriptionDetails(
+            kind=kind, days_supply=3, dose="按医嘱", diagnosis="癌痛", cancer_or_chronic_pain=True
+        )
+    if profile is Profile.UK:
+        return PrescriptionDetails(
+            days_supply=14,
+            dose="as directed",
+            quantity_in_words=in_words(units),
+            collector_type="patient",
+            id_requested=True,
+            id_provided=True,
+        )
+    return PrescriptionDetails(days_supply=14, dose="as directed")

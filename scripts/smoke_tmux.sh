@@ -82,6 +82,9 @@ tmux new-session -d -s "$SESSION" -x 130 -y 40 \
     "cd '$ROOT' && PHARMACY_LANG=en TERM=xterm-256color '$PHARMACY' tui --db '$DB'; echo \"[exited \$?]\"; sleep 600"
 wait_for "Controlled-medicine register" "the sign-in screen"
 
+TRACE_CODE="8$(date +%s%N | tail -c 20)"  # 20 digits starting with 8, new each run
+TRACE_CODE="${TRACE_CODE:0:20}"
+
 # 3. Sign in.
 type_text "$USER_NAME"
 key Enter
@@ -96,7 +99,10 @@ wait_for "Owing" "the open prescriptions"
 sleep 0.5  # the list is loaded by a worker; give it a moment to fill after the header is drawn
 key Enter
 wait_gone "No prescription chosen yet" "the prescription to be chosen"
-key Enter          # the scan field, empty: take the suggested batch
+type_text "$TRACE_CODE"   # the pack's 20-digit trace code: every pack is scanned (CN-TR-1)
+key Enter
+sleep 0.3
+key Enter          # the scan field, empty: on to the quantity (the suggested batch)
 sleep 0.3
 key Enter          # the quantity: record
 wait_for "$CHECKER" "the second-person check"
