@@ -28,13 +28,15 @@ def _handler(name: str) -> Callable[[Cli], int]:
         from pharmacy.cli.demo import cmd_tui
 
         return cmd_tui
-    from pharmacy.cli import admin, post, read  # not for the TUI: it draws its sign-in screen before the database
+    # not for the TUI: it draws its sign-in screen before the database
+    from pharmacy.cli import admin, post, read, reconcile
 
     handlers: dict[str, Callable[[Cli], int]] = {
         "verify": read.cmd_verify,
         "register": read.cmd_register,
         "stock": read.cmd_stock,
         "schema": read.cmd_schema,
+        "reconcile": reconcile.cmd_reconcile,
         "post": post.cmd_post,
         "init": admin.cmd_init,
         "db": admin.cmd_db,

@@ -66,6 +66,12 @@ def _read_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     post = sub.add_parser("post", parents=[_common()], help="run JSON Lines commands from FILE or - (stdin)")
     post.add_argument("file")
     sub.add_parser("schema", help="print the JSON Schema of the post commands")
+    rec = sub.add_parser("reconcile", help="reconcile the register").add_subparsers(
+        dest="reconcile_action", required=True
+    )
+    rx = rec.add_parser("prescriptions", parents=[_common(data=True)], help="dispensing against prescriptions")
+    rx.add_argument("--month", required=True, help="the month, YYYY-MM, in the pharmacy's time zone")
+    rx.add_argument("--retained", help="numbers of the paper prescriptions kept, one a line, or - (stdin)")
 
 
 def _setup_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
