@@ -10,6 +10,7 @@ from stdnum import ean
 from pharmacy.domain.profile import Profile
 from pharmacy.domain.reference import PrescriptionDetails
 from pharmacy.domain.roles import Role
+from pharmacy.rules.identifiers import ric_check_char
 
 
 @dataclass(frozen=True)
@@ -51,12 +52,18 @@ PEOPLE: dict[str, tuple[DemoPerson, ...]] = {
     ),
 }
 
+
+def _ric(first17: str) -> str:
+    """A resident ID number with its right MOD 11-2 check character (fictional people, real-looking numbers)."""
+    return first17 + ric_check_char(first17)
+
+
 _CN_PATIENTS = (
-    ("P001", "陈静", "F", date(1970, 3, 7), "杭州市西湖区文三路 88 号", "330106197003070015"),
-    ("P002", "刘洋", "M", date(1958, 11, 2), "杭州市上城区解放路 12 号", "330102195811020019"),
-    ("P003", "张丽华", "F", date(1949, 5, 21), "宁波市海曙区中山西路 3 号", "330203194905210024"),
-    ("P004", "黄建国", "M", date(1963, 8, 30), "杭州市拱墅区湖墅南路 7 号", "330105196308300017"),
-    ("P005", "吴晓燕", "F", date(1981, 1, 15), "绍兴市越城区人民中路 51 号", "330602198101150028"),
+    ("P001", "陈静", "F", date(1970, 3, 7), "杭州市西湖区文三路 88 号", _ric("33010619700307001")),
+    ("P002", "刘洋", "M", date(1958, 11, 2), "杭州市上城区解放路 12 号", _ric("33010219581102001")),
+    ("P003", "张丽华", "F", date(1949, 5, 21), "宁波市海曙区中山西路 3 号", _ric("33020319490521002")),
+    ("P004", "黄建国", "M", date(1963, 8, 30), "杭州市拱墅区湖墅南路 7 号", _ric("33010519630830001")),
+    ("P005", "吴晓燕", "F", date(1981, 1, 15), "绍兴市越城区人民中路 51 号", _ric("33060219810115002")),
 )
 _EN_PATIENTS = (
     ("P001", "Margaret Wilson", "F", date(1946, 4, 12), "14 Park Lane", None),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -13,8 +14,9 @@ from pharmacy.db.audit import SqlAuditSource
 from pharmacy.domain.errors import N_, InvalidValue, UnknownLot, UnknownMedicine
 from pharmacy.domain.movement import KIND_LABEL, MovementKind
 from pharmacy.domain.reference import Medicine
-from pharmacy.reports.register import RegisterFilter, RegisterLine, register_lines, register_page
+from pharmacy.reports.register import RegisterFilter, RegisterLine, last_entry, register_lines, register_page
 from pharmacy.reports.stock import find_medicines, stock_lines
+from pharmacy.rules.retention import register_keep_until
 from pharmacy.services.verify import verify
 
 
@@ -136,6 +138,11 @@ def register_row(cli: Cli, line: RegisterLine, medicine: Medicine, tz: ZoneInfo)
         notes.append(t("reversed by No. {seq}").format(seq=line.reversed_by_seq))
     if line.imported:
         notes.append(t("imported"))
+    for note in line.findings:
+        if note.override_reason:
+            notes.append(t("override {rule}: {reason}").format(rule=note.rule_id, reason=note.override_reason))
+        else:
+            notes.append(note.rule_id)
     return {
         "seq": line.seq,
         "occurred": local_time(line.occurred_at, tz),
@@ -154,16 +161,36 @@ def register_row(cli: Cli, line: RegisterLine, medicine: Medicine, tz: ZoneInfo)
     }
 
 
+def keep_until(cli: Cli, medicine: Medicine) -> Callable[[RegisterLine], str]:
+    """Each entry's retention date under the pharmacy's law (computed and shown, never acted on)."""
+    reg = cli.register()
+    tz, profile = reg.pharmacy.tz, reg.pharmacy.profile
+    last = last_entry(reg.engine, reg.pharmacy.id, medicine.id)
+    last_day = last.astimezone(tz).date() if last else date.min
+
+    def keep(line: RegisterLine) -> str:
+        day = line.occurred_at.astimezone(tz).date()
+        return register_keep_until(profile, line.expiry, day, max(last_day, day)).isoformat()
+
+    return keep
+
+
 def cmd_register(cli: Cli) -> int:
     reg = cli.register()
     medicine = resolve_medicine(cli, cli.args.medicine)
     f = _filter(cli, medicine)
     lines = register_page(reg.engine, f, limit=cli.args.limit) if cli.args.limit else register_lines(reg.engine, f)
-    rows = (register_row(cli, line, medicine, reg.pharmacy.tz) for line in lines)
     columns = register_columns(cli)
     if cli.fmt != "table":
-        emit(rows, [*columns[:2], Column("recorded", "recorded"), *columns[2:]], cli.fmt)
+        keep = keep_until(cli, medicine)
+        data = ({**register_row(cli, line, medicine, reg.pharmacy.tz), "keep_until": keep(line)} for line in lines)
+        emit(
+            data,
+            [*columns[:2], Column("recorded", "recorded"), *columns[2:], Column("keep_until", "keep_until")],
+            cli.fmt,
+        )
         return 0
+    rows = (register_row(cli, line, medicine, reg.pharmacy.tz) for line in lines)
     title = f"{medicine.generic_en} {medicine.strength} — {medicine.generic_local} ({medicine.base_unit})"
     print(title)
     header = list(table_lines([], columns))

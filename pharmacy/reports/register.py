@@ -7,12 +7,13 @@ page without reading the rest. Corrections show the entry they reverse and origi
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
+from uuid import UUID
 
-from sqlalchemy import Engine, Select, bindparam, select
+from sqlalchemy import Connection, Engine, Select, bindparam, select
 from sqlalchemy.orm import aliased
 
 from pharmacy.db import rows as r
@@ -39,6 +40,17 @@ class RegisterLine:
     reverses_seq: int | None
     reversed_by_seq: int | None
     imported: bool
+    movement_id: UUID | None = None
+    findings: tuple[KeptNote, ...] = ()
+
+
+@dataclass(frozen=True)
+class KeptNote:
+    """A rule finding kept with an entry: an overridden warning shows its reason (issue 4 §3)."""
+
+    rule_id: str
+    severity: str
+    override_reason: str | None
 
 
 @dataclass(frozen=True)
@@ -61,11 +73,26 @@ def _select(lot: bool, start: bool, end: bool, backwards: bool) -> Select[*tuple
     m = _M
     q = (
         select(
-            m.seq, m.occurred_at, m.recorded_at, m.kind, m.book, r.LotRow.batch, r.LotRow.expiry,
-            r.SupplierRow.name.label("supplier"), r.PatientRow.name.label("patient"), m.document, m.quantity,
-            m.lot_balance_after, m.medicine_balance_after, _ENTERER.full_name.label("entered_by"),
-            _CHECKER.full_name.label("checked_by"), m.reason, _ORIG.seq.label("reverses_seq"),
-            _REV.seq.label("reversed_by_seq"), m.imported,
+            m.seq,
+            m.occurred_at,
+            m.recorded_at,
+            m.kind,
+            m.book,
+            r.LotRow.batch,
+            r.LotRow.expiry,
+            r.SupplierRow.name.label("supplier"),
+            r.PatientRow.name.label("patient"),
+            m.document,
+            m.quantity,
+            m.lot_balance_after,
+            m.medicine_balance_after,
+            _ENTERER.full_name.label("entered_by"),
+            _CHECKER.full_name.label("checked_by"),
+            m.reason,
+            _ORIG.seq.label("reverses_seq"),
+            _REV.seq.label("reversed_by_seq"),
+            m.imported,
+            m.id.label("movement_id"),
         )
         .join(r.LotRow, r.LotRow.id == m.lot_id)
         .join(_ENTERER, _ENTERER.id == m.entered_by_id)
@@ -75,7 +102,7 @@ def _select(lot: bool, start: bool, end: bool, backwards: bool) -> Select[*tuple
         .outerjoin(_ORIG, _ORIG.id == m.reverses_id)
         .outerjoin(_REV, _REV.reverses_id == m.id)
         .where(m.pharmacy_id == bindparam("pharmacy_id"), m.medicine_id == bindparam("medicine_id"))
-    )  # fmt: skip
+    )
     if lot:
         q = q.where(m.lot_id == bindparam("lot_id"))
     if start:
@@ -89,10 +116,41 @@ def _select(lot: bool, start: bool, end: bool, backwards: bool) -> Select[*tuple
 
 def _run(engine: Engine, f: RegisterFilter, seq: int, limit: int, *, backwards: bool) -> list[RegisterLine]:
     q = _select(f.lot_id is not None, f.start is not None, f.end is not None, backwards)
-    params = {"pharmacy_id": f.pharmacy_id, "medicine_id": f.medicine_id, "lot_id": f.lot_id, "start": f.start,
-              "end": f.end, "seq": seq, "limit": limit}  # fmt: skip
+    params = {
+        "pharmacy_id": f.pharmacy_id,
+        "medicine_id": f.medicine_id,
+        "lot_id": f.lot_id,
+        "start": f.start,
+        "end": f.end,
+        "seq": seq,
+        "limit": limit,
+    }
     with engine.connect() as conn:
-        return [_line(row._mapping) for row in conn.execute(q, params)]
+        lines = [_line(row._mapping) for row in conn.execute(q, params)]
+        notes = _notes(conn, [line.movement_id for line in lines if line.movement_id])
+    return [replace(line, findings=notes.get(line.movement_id, ())) for line in lines]
+
+
+_FINDINGS = (
+    select(
+        r.MovementFindingRow.movement_id,
+        r.MovementFindingRow.rule_id,
+        r.MovementFindingRow.severity,
+        r.MovementFindingRow.override_reason,
+    )
+    .where(r.MovementFindingRow.movement_id.in_(bindparam("ids", expanding=True)))
+    .order_by(r.MovementFindingRow.id)
+)
+
+
+def _notes(conn: Connection, ids: list[UUID]) -> dict[UUID | None, tuple[KeptNote, ...]]:
+    """The findings kept with a page's entries, in one query."""
+    found: dict[UUID | None, tuple[KeptNote, ...]] = {}
+    if not ids:
+        return found
+    for movement_id, rule_id, severity, reason in conn.execute(_FINDINGS, {"ids": ids}):
+        found[movement_id] = (*found.get(movement_id, ()), KeptNote(rule_id, severity, reason))
+    return found
 
 
 def register_page(engine: Engine, f: RegisterFilter, *, after_seq: int = 0, limit: int = 50) -> list[RegisterLine]:
@@ -134,4 +192,14 @@ def _line(row: Any) -> RegisterLine:
         reverses_seq=row["reverses_seq"],
         reversed_by_seq=row["reversed_by_seq"],
         imported=bool(row["imported"]),
+        movement_id=row["movement_id"],
     )
+
+
+def last_entry(engine: Engine, pharmacy_id: int, medicine_id: int) -> datetime | None:
+    """When the latest entry of a medicine's register happened (UK retention runs from it: reg 23)."""
+    m = r.MovementRow
+    q = select(m.occurred_at).where(m.pharmacy_id == pharmacy_id, m.medicine_id == medicine_id)
+    with engine.connect() as conn:
+        found: datetime | None = conn.scalar(q.order_by(m.seq.desc()).limit(1))
+    return found

@@ -13,12 +13,17 @@ def _params(finding: Finding) -> dict[str, object]:
     return {k: v for k, v in finding.params.items() if k not in ("rule", "message")}
 
 
-def judge(
-    findings: list[Finding], kind: MovementKind, override_reason: str | None, checker: Actor | None
-) -> tuple[KeptFinding, ...]:
+def refuse_blocks(findings: list[Finding]) -> None:
+    """A BLOCK refuses the command with the rule's own message and numbers."""
     for f in findings:
         if f.severity is Severity.BLOCK:
             raise RuleBlocked(rule=f.rule_id, message=Text(f.message), **_params(f))
+
+
+def judge(
+    findings: list[Finding], kind: MovementKind, override_reason: str | None, checker: Actor | None
+) -> tuple[KeptFinding, ...]:
+    refuse_blocks(findings)
     warns = [f for f in findings if f.severity is Severity.WARN]
     reason = (override_reason or "").strip() or None
     if warns and reason is None:

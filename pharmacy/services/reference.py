@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 from uuid import UUID
 
 from pharmacy.domain.errors import N_, AlreadyExists, InvalidValue, Text, UnknownPharmacy
@@ -25,7 +25,10 @@ from pharmacy.domain.reference import (
     Supplier,
 )
 from pharmacy.domain.roles import MAY_EDIT_CATALOGUE, MAY_RECORD_PRESCRIPTION, Role, require_role
-from pharmacy.services import lookup
+from pharmacy.domain.timing import local_day
+from pharmacy.rules.identifiers import IdProblem, check_cn_ric, check_dea
+from pharmacy.rules.packs import PACKS
+from pharmacy.services import lookup, rule_facts
 from pharmacy.services.commands import (
     LotCommand,
     MedicineCommand,
@@ -36,6 +39,7 @@ from pharmacy.services.commands import (
 )
 from pharmacy.services.context import ServiceContext
 from pharmacy.services.idempotency import previous_outcome, remember
+from pharmacy.services.judging import refuse_blocks
 from pharmacy.services.results import Actor, Created
 
 
@@ -176,6 +180,8 @@ def add_prescriber(ctx: ServiceContext, actor: Actor, command: PrescriberCommand
             dea_no=lookup.text(command.dea_no, "dea_no", required=False, limit=20),
             country=_country(command.country),
         )
+        if wanted.dea_no is not None:
+            _refuse_id(check_dea(wanted.dea_no), "dea_no")
         existing = scope.uow.reference.prescriber_by_code(scope.pharmacy.id, wanted.code)
         if existing is not None:
             _same_or_refuse("prescriber", wanted.code, existing, Prescriber(**{**vars(wanted), "id": existing.id}))
@@ -183,6 +189,21 @@ def add_prescriber(ctx: ServiceContext, actor: Actor, command: PrescriberCommand
         return Created("prescriber", wanted.code, str(scope.uow.reference.add_prescriber(wanted).id))
 
     return run_reference(ctx, actor, command.id, command, MAY_RECORD_PRESCRIPTION, N_("add a prescriber"), build)
+
+
+RESIDENT_ID_TYPES = ("resident_id", "cn_ric")
+
+
+def _refuse_id(problem: IdProblem | None, field: str) -> None:
+    if problem is not None:
+        raise InvalidValue(field=field, problem=problem.message, **problem.params)
+
+
+def _check_identity(patient: Patient, today: date) -> None:
+    """A Chinese resident ID is checked by its date of birth and check character — never by its region code,
+    which reflects where the card was issued (lessons §9)."""
+    if patient.id_doc_no and (patient.id_doc_type or "") in RESIDENT_ID_TYPES:
+        _refuse_id(check_cn_ric(patient.id_doc_no, today), "id_doc_no")
 
 
 def add_patient(ctx: ServiceContext, actor: Actor, command: PatientCommand) -> Created:
@@ -200,6 +221,7 @@ def add_patient(ctx: ServiceContext, actor: Actor, command: PatientCommand) -> C
             id_doc_type=lookup.text(command.id_doc_type, "id_doc_type", required=False, limit=30),
             id_doc_no=lookup.text(command.id_doc_no, "id_doc_no", required=False, limit=40),
         )
+        _check_identity(wanted, ctx.clock.now().astimezone(scope.pharmacy.tz).date())
         existing = scope.uow.reference.patient_by_code(scope.pharmacy.id, wanted.code)
         if existing is not None:
             _same_or_refuse("patient", wanted.code, existing, Patient(**{**vars(wanted), "id": existing.id}))
@@ -241,6 +263,13 @@ def _check_details(d: PrescriptionDetails, written_on: date) -> PrescriptionDeta
     )
 
 
+def _refuse_blocked(uow: UnitOfWork, pharmacy: Pharmacy, rx: Prescription, med: Medicine, now: datetime) -> None:
+    """The pack's prescription rules when it is recorded: a BLOCK refuses it (a WARN is asked about at supply)."""
+    facts = rule_facts.prescription_facts(uow, rx)
+    medicine = rule_facts.medicine_facts(uow, pharmacy, med, now)
+    refuse_blocks(PACKS[pharmacy.profile].check_prescription(facts, medicine, local_day(now, pharmacy.tz)))
+
+
 def add_prescription(ctx: ServiceContext, actor: Actor, command: PrescriptionCommand) -> Created:
     """A prescription with everything the rule packs look at; supplies are tracked against it."""
 
@@ -262,6 +291,7 @@ def add_prescription(ctx: ServiceContext, actor: Actor, command: PrescriptionCom
             details=_check_details(command.details, command.written_on),
             recorded_at=now,
         )
+        _refuse_blocked(uow, pharmacy, rx, med, now)
         uow.reference.add_prescription(rx)
         return Created("prescription", rx.number, str(rx.id))
 

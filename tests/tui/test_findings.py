@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import text
+from textual.widgets import DataTable
 
 from tests.tui.conftest import make_app
 from tests.tui.helpers import movements, settle, sign_in, text_of, type_text
@@ -24,18 +27,19 @@ async def _to_quantity(pilot) -> None:  # type: ignore[no-untyped-def]
 
 
 async def test_a_blocked_dispense_names_its_rule_and_changes_nothing(tui_world: World) -> None:
-    # CN-7 (处方管理办法 Art.24): cancer-pain tablets are limited to 7 days; this prescription says 10
-    tui_world.prescription("10", number="RX-CAP", days_supply=10)
+    # CN-4 (处方管理办法 Art.18): valid on the day written; two days later it cannot be supplied
+    tui_world.prescription("10", number="RX-OLD")
+    tui_world.clock.advance(timedelta(days=2))
     app = make_app(tui_world)
     async with app.run_test(size=(120, 40)) as pilot:
         await sign_in(pilot)
         await _to_quantity(pilot)
-        assert "CN-7" in text_of(pilot, "#findings") or "7 days" in text_of(pilot, "#findings")
+        assert "cn.rx_validity" in text_of(pilot, "#findings")  # shown live, before recording
         await pilot.press("enter", "enter")
         await type_text(pilot, PIN)
         await pilot.press("enter")
         await settle(pilot)
-        assert "cn." in text_of(pilot, "#status") and "10" in text_of(pilot, "#status")
+        assert "cn.rx_validity" in text_of(pilot, "#status") and "RX-OLD" in text_of(pilot, "#status")
     assert len(movements(tui_world)) == 2
 
 
@@ -71,3 +75,19 @@ async def test_a_warned_dispense_needs_an_override_and_a_checker(tui_world: Worl
     assert [tuple(k) for k in kept] == [
         ("cn.rx_colour", "warn", "prescriber phoned: pale red form follows", "wang.fang")
     ]
+
+
+async def test_the_register_shows_the_override(tui_world: World) -> None:
+    rx = tui_world.prescription("10", number="RX-OVR", kind="normal")
+    tui_world.dispense(rx, "10", batch="A1", override_reason="form replaced by the prescriber")
+    app = make_app(tui_world)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await sign_in(pilot)
+        await pilot.press("f5")
+        await settle(pilot)
+        await type_text(pilot, "morphine-tab")
+        await pilot.press("enter")
+        await settle(pilot)
+        table = pilot.app.screen.query_one("#entries", DataTable)
+        note = str(table.get_row_at(table.row_count - 1)[-1])
+    assert "override cn.rx_colour: form replaced by the prescriber" in note

@@ -224,6 +224,11 @@ class RegisterScreen(CounterScreen[None]):
             notes.append(t("reverses No. {seq}").format(seq=line.reverses_seq))
         if line.reversed_by_seq:
             notes.append("⟲ " + t("reversed by No. {seq}").format(seq=line.reversed_by_seq))
+        notes += [
+            t("override {rule}: {reason}").format(rule=n.rule_id, reason=n.override_reason)
+            for n in line.findings
+            if n.override_reason
+        ]
         kind = t(KIND_LABEL[MovementKind(line.kind)])
         q = line.quantity
         return [
