@@ -16,7 +16,16 @@ from zoneinfo import ZoneInfo
 
 from pharmacy.db.migrate import upgrade
 from pharmacy.db.uow import SqlUnitOfWorkFactory
-from pharmacy.demo_data import SITES, DemoPerson, demo_gtin, lawful_details, people_for, stocked, valid_dea
+from pharmacy.demo_data import (
+    SITES,
+    DemoPerson,
+    demo_gtin,
+    lawful_details,
+    people_for,
+    stocked,
+    valid_dea,
+    warned_details,
+)
 from pharmacy.domain.clock import Clock, FixedClock
 from pharmacy.domain.errors import RegisterError
 from pharmacy.domain.profile import Profile
@@ -322,6 +331,7 @@ def _simulate(state: DemoState, start: date, today: date, now: datetime, progres
             _receive(state, soon[0], day, expiry=today + timedelta(days=45))  # an expiry alert to look at
         progress((offset + 1) / days, day.isoformat())
     state.clock.current = max(state.clock.current, now)
+    _warned(state, now.astimezone(state.tz).date())  # first, so the lawful ones head the counter's list
     _waiting(state, now.astimezone(state.tz).date())
 
 
@@ -364,3 +374,28 @@ def default_clock() -> Clock:
     from pharmacy.domain.clock import SystemClock
 
     return SystemClock()
+
+
+def _warned(state: DemoState, today: date) -> None:
+    """One prescription the pack warns about, so the override (reason + second person) can be tried."""
+    site, med = SITES[state.profile], state.medicines[0]
+    units = min(med.pack_size, 10)
+    details, written = warned_details(state.profile, state.classes[med.code], units), today
+    if details.kind == "emergency":
+        written = today - timedelta(days=9)  # US-7: the written prescription was due within 7 days
+    state.rx_count += 1
+    actor, _ = state.pharmacist()
+    reference.add_prescription(
+        state.ctx,
+        actor,
+        PrescriptionCommand(
+            id=uuid.uuid4(),
+            number=f"{site.rx_prefix}{today:%Y%m}{state.rx_count:04d}",
+            written_on=written,
+            prescriber=site.prescribers[0][0],
+            patient=site.patients[1][0],
+            medicine=med.code,
+            quantity=str(units),
+            details=details,
+        ),
+    )

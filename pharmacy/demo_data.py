@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from stdnum import ean
@@ -227,3 +227,15 @@ def lawful_details(profile: Profile, class_code: str, units: int) -> Prescriptio
             id_provided=True,
         )
     return PrescriptionDetails(days_supply=14, dose="as directed")
+
+
+def warned_details(profile: Profile, class_code: str, units: int) -> PrescriptionDetails:
+    """A prescription its pack warns about but lets through with an override: CN-10 the ordinary form for a
+    controlled medicine; UK-7 more than 30 days' supply; US-7 an emergency oral supply whose written
+    prescription is overdue."""
+    lawful = lawful_details(profile, class_code, units)
+    if profile.jurisdiction == "cn":
+        return replace(lawful, kind="normal")
+    if profile is Profile.UK:
+        return replace(lawful, days_supply=35)
+    return replace(lawful, kind="emergency")
