@@ -70,6 +70,8 @@ def open_register(
 ) -> Register:
     from pharmacy.db.uow import SqlUnitOfWorkFactory
     from pharmacy.domain.clock import SystemClock
+    from pharmacy.domain.errors import RegisterError
+    from pharmacy.schemas.settings import load_rule_params, settings_path
     from pharmacy.services.context import ServiceContext
     from pharmacy.services.pins import PinHasher
     from pharmacy.services.users import pharmacy_of
@@ -77,5 +79,12 @@ def open_register(
     engine = connect(target)
     uow = SqlUnitOfWorkFactory(engine)
     pharmacy = pharmacy_of(uow, pharmacy_code)
-    ctx = ServiceContext(uow=uow, clock=clock or SystemClock(), pins=pins or PinHasher(), pharmacy_id=pharmacy.id)
+    try:  # a wrong setting refuses to start, naming it
+        params = load_rule_params(settings_path(data_dir()), pharmacy.profile)
+    except RegisterError:
+        engine.dispose()
+        raise
+    ctx = ServiceContext(
+        uow=uow, clock=clock or SystemClock(), pins=pins or PinHasher(), pharmacy_id=pharmacy.id, rule_params=params
+    )
     return Register(engine, ctx, pharmacy)

@@ -183,12 +183,16 @@ def cmd_register(cli: Cli) -> int:
     columns = register_columns(cli)
     if cli.fmt != "table":
         keep = keep_until(cli, medicine)
-        data = ({**register_row(cli, line, medicine, reg.pharmacy.tz), "keep_until": keep(line)} for line in lines)
-        emit(
-            data,
-            [*columns[:2], Column("recorded", "recorded"), *columns[2:], Column("keep_until", "keep_until")],
-            cli.fmt,
+        data = (
+            {
+                **register_row(cli, line, medicine, reg.pharmacy.tz),
+                "keep_until": keep(line),
+                "codes": " ".join(line.codes),
+            }
+            for line in lines
         )
+        extra = [Column("keep_until", "keep_until"), Column("codes", "codes")]
+        emit(data, [*columns[:2], Column("recorded", "recorded"), *columns[2:], *extra], cli.fmt)
         return 0
     rows = (register_row(cli, line, medicine, reg.pharmacy.tz) for line in lines)
     title = f"{medicine.generic_en} {medicine.strength} — {medicine.generic_local} ({medicine.base_unit})"

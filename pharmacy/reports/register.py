@@ -42,6 +42,7 @@ class RegisterLine:
     imported: bool
     movement_id: UUID | None = None
     findings: tuple[KeptNote, ...] = ()
+    codes: tuple[str, ...] = ()  # trace codes / GS1 serials of the packs the entry moved (CN-TR)
 
 
 @dataclass(frozen=True)
@@ -127,8 +128,26 @@ def _run(engine: Engine, f: RegisterFilter, seq: int, limit: int, *, backwards: 
     }
     with engine.connect() as conn:
         lines = [_line(row._mapping) for row in conn.execute(q, params)]
-        notes = _notes(conn, [line.movement_id for line in lines if line.movement_id])
-    return [replace(line, findings=notes.get(line.movement_id, ())) for line in lines]
+        ids = [line.movement_id for line in lines if line.movement_id]
+        notes, codes = _notes(conn, ids), _codes(conn, ids)
+    return [
+        replace(line, findings=notes.get(line.movement_id, ()), codes=codes.get(line.movement_id, ())) for line in lines
+    ]
+
+
+_CODES = (
+    select(r.MovementCodeRow.movement_id, r.MovementCodeRow.code)
+    .where(r.MovementCodeRow.movement_id.in_(bindparam("ids", expanding=True)))
+    .order_by(r.MovementCodeRow.id)
+)
+
+
+def _codes(conn: Connection, ids: list[UUID]) -> dict[UUID | None, tuple[str, ...]]:
+    found: dict[UUID | None, tuple[str, ...]] = {}
+    if ids:
+        for movement_id, code in conn.execute(_CODES, {"ids": ids}):
+            found[movement_id] = (*found.get(movement_id, ()), code)
+    return found
 
 
 _FINDINGS = (

@@ -20,6 +20,7 @@ from pharmacy.domain.quantity import format_quantity
 from pharmacy.domain.reference import ChainHead, Lot, Medicine, Pharmacy
 from pharmacy.domain.roles import MAY_ENTER, require_role
 from pharmacy.domain.timing import TimingPolicy, check_occurred_at
+from pharmacy.rules.params import Params
 from pharmacy.services.auth import ensure_usable, require_second_person, witness
 from pharmacy.services.commands import Credentials
 from pharmacy.services.context import ServiceContext
@@ -60,6 +61,7 @@ class Scope:
     now: datetime
     actor: Actor
     checker: Actor | None
+    rule_params: Params | None = None
 
 
 DraftBuilder = Callable[[Scope], Draft]
@@ -95,7 +97,7 @@ def run_movement(
             return Recorded.from_outcome(prior)
         _recheck_people(uow, actor, checker)
         now = ctx.clock.now()
-        draft = build(Scope(uow, pharmacy, now, actor, checker))
+        draft = build(Scope(uow, pharmacy, now, actor, checker, ctx.rule_params))
         recorded = append(uow, pharmacy, head, draft, now)
         remember(uow, ctx.pharmacy_id, command_id, command, recorded.to_outcome(), now)
         uow.commit()

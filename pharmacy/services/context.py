@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from pharmacy.domain.clock import Clock
 from pharmacy.domain.ports import UnitOfWorkFactory
+from pharmacy.rules.params import Params
 from pharmacy.services.pins import PinHasher
 
 
@@ -15,3 +16,4 @@ class ServiceContext:
     clock: Clock
     pins: PinHasher
     pharmacy_id: int
+    rule_params: Params | None = None  # the pharmacy's overrides of its rule pack (None: the pack's defaults)

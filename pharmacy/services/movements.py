@@ -196,7 +196,11 @@ def dispense_findings(
         rule_facts.medicine_facts(uow, pharmacy, med, when),
         rule_facts.supply_facts(uow, pharmacy, rx, med, lot, quantity, when, codes, scope.actor.username, checker),
     )
-    return [f for f in PACKS[pharmacy.profile].check_dispense(*facts) if f.rule_id not in ENFORCED_BY_THE_LEDGER]
+    return [
+        f
+        for f in PACKS[pharmacy.profile].check_dispense(*facts, scope.rule_params)
+        if f.rule_id not in ENFORCED_BY_THE_LEDGER
+    ]
 
 
 def take_back(ctx: ServiceContext, actor: Actor, command: PatientReturnCommand) -> Recorded:
@@ -311,6 +315,6 @@ def preview_dispense(ctx: ServiceContext, actor: Actor, command: DispenseCommand
         except RegisterError:
             return []  # the form shows these when the entry is recorded
         when = occurred(command.occurred_at, ctx.clock.now())
-        scope = Scope(uow, pharmacy, ctx.clock.now(), actor, None)
+        scope = Scope(uow, pharmacy, ctx.clock.now(), actor, None, ctx.rule_params)
         found = dispense_findings(scope, rx, med, lot, steps, when, tuple(c for c in command.codes if c.strip()))
     return [f for f in found if f.params.get("table_id") not in NOT_PREVIEWED]

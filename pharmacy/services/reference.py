@@ -28,6 +28,7 @@ from pharmacy.domain.roles import MAY_EDIT_CATALOGUE, MAY_RECORD_PRESCRIPTION, R
 from pharmacy.domain.timing import local_day
 from pharmacy.rules.identifiers import IdProblem, check_cn_ric, check_dea
 from pharmacy.rules.packs import PACKS
+from pharmacy.rules.params import Params
 from pharmacy.services import lookup, rule_facts
 from pharmacy.services.commands import (
     LotCommand,
@@ -263,11 +264,13 @@ def _check_details(d: PrescriptionDetails, written_on: date) -> PrescriptionDeta
     )
 
 
-def _refuse_blocked(uow: UnitOfWork, pharmacy: Pharmacy, rx: Prescription, med: Medicine, now: datetime) -> None:
+def _refuse_blocked(
+    uow: UnitOfWork, pharmacy: Pharmacy, rx: Prescription, med: Medicine, now: datetime, params: Params | None
+) -> None:
     """The pack's prescription rules when it is recorded: a BLOCK refuses it (a WARN is asked about at supply)."""
     facts = rule_facts.prescription_facts(uow, rx)
     medicine = rule_facts.medicine_facts(uow, pharmacy, med, now)
-    refuse_blocks(PACKS[pharmacy.profile].check_prescription(facts, medicine, local_day(now, pharmacy.tz)))
+    refuse_blocks(PACKS[pharmacy.profile].check_prescription(facts, medicine, local_day(now, pharmacy.tz), params))
 
 
 def add_prescription(ctx: ServiceContext, actor: Actor, command: PrescriptionCommand) -> Created:
@@ -291,7 +294,7 @@ def add_prescription(ctx: ServiceContext, actor: Actor, command: PrescriptionCom
             details=_check_details(command.details, command.written_on),
             recorded_at=now,
         )
-        _refuse_blocked(uow, pharmacy, rx, med, now)
+        _refuse_blocked(uow, pharmacy, rx, med, now, ctx.rule_params)
         uow.reference.add_prescription(rx)
         return Created("prescription", rx.number, str(rx.id))
 
