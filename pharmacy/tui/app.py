@@ -42,6 +42,7 @@ class PharmacyApp(App[int]):
         Binding("f3", "mode('receive')", N_("Receive")),
         Binding("f4", "mode('dispense')", N_("Dispense")),
         Binding("f5", "mode('register')", N_("Register")),
+        Binding("f6", "mode('reconcile')", N_("Reconcile")),
         Binding("f12", "switch_user", N_("Switch user")),
         Binding("ctrl+l", "lock", N_("Lock"), show=False),
         Binding("ctrl+q", "quit", N_("Quit")),
@@ -154,6 +155,7 @@ class PharmacyApp(App[int]):
             ("receive", N_("Receive"), N_("Record goods in from a supplier")),
             ("dispense", N_("Dispense"), N_("Supply against a prescription")),
             ("register", N_("Register"), N_("Read a medicine's register; correct an entry")),
+            ("reconcile", N_("Reconcile"), N_("Check a month's dispensing against its prescriptions")),
         ):
             yield SystemCommand(self.t(label), self.t(help_text), lambda m=mode: self.run_action(f"mode('{m}')"))
         yield SystemCommand(self.t("Switch user"), self.t("Sign in as someone else"), self.action_switch_user)

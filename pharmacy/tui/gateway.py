@@ -16,6 +16,7 @@ from pharmacy.domain.movement import MovementKind
 from pharmacy.domain.reference import Medicine, Supplier, User
 from pharmacy.domain.roles import MAY_CHECK
 from pharmacy.reports import counter, home, search
+from pharmacy.reports.reconcile import Reconciliation, reconcile_prescriptions
 from pharmacy.reports.register import RegisterFilter, RegisterLine, register_page
 from pharmacy.reports.stock import StockLine, stock_lines
 from pharmacy.rules.second_person import second_person_required
@@ -109,6 +110,10 @@ class Counter:
 
     def register_page(self, f: RegisterFilter, after_seq: int = 0, limit: int = 50) -> list[RegisterLine]:
         return self._slow(register_page(self.register.engine, f, after_seq=after_seq, limit=limit))
+
+    def reconcile(self, month: str, retained: list[str] | None) -> Reconciliation:
+        """Dispensing against prescriptions for one 'YYYY-MM' month; `retained`: the paper prescriptions scanned."""
+        return self._slow(reconcile_prescriptions(self.register.engine, self.pharmacy.id, month, retained))
 
     def home(self) -> HomeData:
         engine, pid, tz, now = self.register.engine, self.pharmacy.id, self.pharmacy.tz, self.now()

@@ -12,7 +12,7 @@ from typing import Any
 
 from textual.screen import Screen
 
-SCREEN_MODULES = ("home", "receive", "dispense", "register")
+SCREEN_MODULES = ("home", "receive", "dispense", "register", "reconcile")
 
 
 def home() -> Screen[Any]:
@@ -39,11 +39,18 @@ def register() -> Screen[Any]:
     return RegisterScreen()
 
 
+def reconcile() -> Screen[Any]:
+    from pharmacy.tui.screens.reconcile import ReconcileScreen
+
+    return ReconcileScreen()
+
+
 MODES: dict[str, str | Callable[[], Screen[Any]]] = {
     "home": home,
     "receive": receive,
     "dispense": dispense,
     "register": register,
+    "reconcile": reconcile,
 }
 
 

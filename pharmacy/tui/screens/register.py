@@ -229,6 +229,8 @@ class RegisterScreen(CounterScreen[None]):
             for n in line.findings
             if n.override_reason
         ]
+        if line.codes:
+            notes.append(t("codes: {codes}").format(codes=", ".join(line.codes)))
         kind = t(KIND_LABEL[MovementKind(line.kind)])
         q = line.quantity
         return [
