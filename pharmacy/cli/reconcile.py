@@ -48,6 +48,7 @@ def _line_row(line: PrescriptionLine) -> dict[str, object]:
         "supplied_in_month": qty(line.supplied_in_month, med),
         "owing": qty(line.owing, med),
         "valid_until": line.valid_until.isoformat() if line.valid_until else None,
+        "keep_until": line.keep_until.isoformat() if line.keep_until else None,
     }
 
 

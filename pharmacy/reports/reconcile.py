@@ -25,6 +25,7 @@ from pharmacy.domain.quantity import format_quantity
 from pharmacy.domain.reference import Medicine
 from pharmacy.domain.timing import local_day, month_bounds
 from pharmacy.rules.facts import resolve_class
+from pharmacy.rules.retention import prescription_keep_until
 from pharmacy.rules.validity import valid_until
 
 MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
@@ -95,6 +96,7 @@ class PrescriptionLine:
     supplied_in_month: int
     owing: int
     valid_until: date | None
+    keep_until: date | None = None  # retention: CN 3 years 麻/精一, 2 years 精二; US and UK 2 years
 
 
 @dataclass(frozen=True)
@@ -244,6 +246,7 @@ def _line(row: r.PrescriptionRow, p: _Period, supplies: Sequence[_Dispense], ref
         supplied_in_month=sum(d.supplied for d in supplies if d.on >= p.first_day),
         owing=max(0, allowed - supplied),
         valid_until=until,
+        keep_until=prescription_keep_until(Profile(p.profile), class_code, row.written_on),
     )
 
 

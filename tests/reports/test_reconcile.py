@@ -225,3 +225,15 @@ def test_cli_refuses_a_bad_month_and_an_unreadable_file(
     missing = str(tmp_path / "nope.txt")
     assert main(["reconcile", "prescriptions", "--month", MONTH, "--db", sqlite_url, "--retained", missing]) == 2
     assert "--retained" in capsys.readouterr().err
+
+
+def test_each_prescription_shows_how_long_it_must_be_kept(world: World) -> None:
+    """处方管理办法 Art.50: narcotic and psychotropic class I prescriptions are kept 3 years."""
+    from pharmacy.reports.reconcile import reconcile_prescriptions
+
+    world.receive("100")
+    rx = world.prescription("10", number="RX-KEEP")
+    world.dispense(rx, "10")
+    found = reconcile_prescriptions(world.engine, world.pharmacy_id, "2026-03", None)
+    line = next(x for x in found.lines if x.number == "RX-KEEP")
+    assert line.keep_until == date(2029, 3, 2)
