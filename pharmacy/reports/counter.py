@@ -91,3 +91,21 @@ def suppliers(engine: Engine, pharmacy_id: int) -> list[Supplier]:
     q = select(r.SupplierRow).where(r.SupplierRow.pharmacy_id == pharmacy_id).order_by(r.SupplierRow.name)
     with Session(engine) as session:
         return [to.supplier(x) for x in session.scalars(q)]
+
+
+def party_codes(engine: Engine, pharmacy_id: int) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(code, name) of the pharmacy's prescribers and patients, for suggestions as a prescription is typed."""
+    with engine.connect() as conn:
+        prescribers = [
+            (c, n)
+            for c, n in conn.execute(
+                select(r.PrescriberRow.code, r.PrescriberRow.name).where(r.PrescriberRow.pharmacy_id == pharmacy_id)
+            )
+        ]
+        patients = [
+            (c, n)
+            for c, n in conn.execute(
+                select(r.PatientRow.code, r.PatientRow.name).where(r.PatientRow.pharmacy_id == pharmacy_id)
+            )
+        ]
+    return prescribers, patients

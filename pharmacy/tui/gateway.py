@@ -20,11 +20,17 @@ from pharmacy.reports.reconcile import Reconciliation, reconcile_prescriptions
 from pharmacy.reports.register import RegisterFilter, RegisterLine, register_page
 from pharmacy.reports.stock import StockLine, stock_lines
 from pharmacy.rules.second_person import second_person_required
-from pharmacy.services import movements
+from pharmacy.services import movements, reference
 from pharmacy.services.auth import authenticate
-from pharmacy.services.commands import CorrectCommand, Credentials, DispenseCommand, ReceiveCommand
+from pharmacy.services.commands import (
+    CorrectCommand,
+    Credentials,
+    DispenseCommand,
+    PrescriptionCommand,
+    ReceiveCommand,
+)
 from pharmacy.services.correct import correct
-from pharmacy.services.results import Actor, Recorded
+from pharmacy.services.results import Actor, Created, Recorded
 from pharmacy.services.users import list_users
 from pharmacy.wiring import Register
 
@@ -91,6 +97,12 @@ class Counter:
 
     def lots(self, medicine_id: int) -> list[counter.LotStock]:
         return self._slow(counter.lots_with_stock(self.register.engine, self.pharmacy.id, medicine_id))
+
+    def parties(self) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+        return self._slow(counter.party_codes(self.register.engine, self.pharmacy.id))
+
+    def add_prescription(self, actor: Actor, command: PrescriptionCommand) -> Created:
+        return self._slow(reference.add_prescription(self.ctx, actor, command))
 
     def open_prescriptions(self) -> list[counter.OpenPrescription]:
         return self._slow(counter.open_prescriptions(self.register.engine, self.pharmacy.id))

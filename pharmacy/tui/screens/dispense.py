@@ -27,6 +27,7 @@ from pharmacy.services.commands import Credentials, DispenseCommand
 from pharmacy.tui.base import CounterScreen
 from pharmacy.tui.errors import guarded
 from pharmacy.tui.messages import EntryRecorded, Failed, Refused
+from pharmacy.tui.screens.new_prescription import NewPrescriptionScreen
 from pharmacy.tui.screens.second_person import SecondPersonScreen
 from pharmacy.tui.widgets.columns import add_columns
 from pharmacy.tui.widgets.findings import FindingsPanel
@@ -60,6 +61,7 @@ class DispenseScreen(CounterScreen[None]):
         Binding("ctrl+s", "record", N_("Record")),
         Binding("escape", "back", N_("Back")),
         Binding("ctrl+k", "clear", N_("Clear form")),
+        Binding("ctrl+n", "new_prescription", N_("New prescription")),
     ]
 
     def __init__(self) -> None:
@@ -68,6 +70,7 @@ class DispenseScreen(CounterScreen[None]):
         self.rx: OpenPrescription | None = None
         self.medicine: Medicine | None = None
         self.lots: list[LotStock] = []
+        self.pending_number: str | None = None  # a prescription just entered, to choose when the list reloads
         self.codes: list[str] = []  # trace codes / GS1 serials of the packs handed over (CN-TR-1/2)
 
     def compose(self) -> ComposeResult:
@@ -117,6 +120,10 @@ class DispenseScreen(CounterScreen[None]):
             assert med is not None
             owing = f"{format_quantity(rx.owing, med.unit)} {self.unit(med)}"
             table.add_row(rx.number, rx.patient, med.generic_local, owing, key=str(rx.id))
+        chosen = next((rx for rx in self.prescriptions if rx.number == self.pending_number), None)
+        if chosen is not None:
+            self.pending_number = None
+            self._choose(chosen)
 
     @on(DataTable.RowSelected, "#prescriptions")
     def _row_chosen(self, event: DataTable.RowSelected) -> None:
@@ -358,6 +365,15 @@ class DispenseScreen(CounterScreen[None]):
         if not keep_status:
             self.set_status("")
         self.query_one("#prescriptions", DataTable).focus()
+
+    def action_new_prescription(self) -> None:
+        """Enter the prescription in hand; once recorded it is chosen for this supply."""
+        self.app.push_screen(NewPrescriptionScreen(), self._prescription_entered)
+
+    def _prescription_entered(self, number: str | None) -> None:
+        if number is not None:
+            self.pending_number = number
+            self._load_prescriptions()
 
     def action_clear(self) -> None:
         self._reset()
