@@ -205,6 +205,7 @@ class PrescriptionRow(Base):
     collector_hcp: Mapped[str | None] = mapped_column(Text)
     id_requested: Mapped[bool | None] = mapped_column(Boolean)
     id_provided: Mapped[bool | None] = mapped_column(Boolean)
+    partial_kind: Mapped[str | None] = mapped_column(String(20))  # US-4/5/6; migration 0006
     recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 

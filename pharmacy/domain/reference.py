@@ -127,6 +127,7 @@ class Patient:
 
 PRESCRIPTION_KINDS = ("normal", "emergency", "paediatric", "narcotic_psy1", "psy2")
 COLLECTOR_TYPES = ("patient", "representative", "hcp")
+PARTIAL_KINDS = ("cannot_supply", "patient_request", "ltcf_terminal")  # 21 CFR 1306.13
 
 
 @dataclass(frozen=True)
@@ -154,6 +155,7 @@ class PrescriptionDetails:
     collector_hcp: str | None = None
     id_requested: bool | None = None
     id_provided: bool | None = None
+    partial_kind: str | None = None  # US CII part fills: cannot_supply (72 h) | patient_request (30 d) | ltcf_terminal
 
 
 @dataclass(frozen=True)

@@ -314,6 +314,9 @@ class PrescriptionLine(ReferenceLine):
     collector_hcp: str | None = None
     id_requested: bool | None = None
     id_provided: bool | None = None
+    partial_kind: Literal["cannot_supply", "patient_request", "ltcf_terminal"] | None = Field(
+        default=None, description="US CII part fills (21 CFR 1306.13)"
+    )
 
     def details(self) -> PrescriptionDetails:
         return PrescriptionDetails(**{f.name: getattr(self, f.name) for f in fields(PrescriptionDetails)})

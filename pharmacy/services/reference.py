@@ -13,6 +13,7 @@ from pharmacy.domain.ports import UnitOfWork
 from pharmacy.domain.quantity import UnitSpec
 from pharmacy.domain.reference import (
     COLLECTOR_TYPES,
+    PARTIAL_KINDS,
     PRESCRIPTION_KINDS,
     Lot,
     Medicine,
@@ -240,6 +241,8 @@ def _check_details(d: PrescriptionDetails, written_on: date) -> PrescriptionDeta
         raise InvalidValue(
             field="collector_type", problem=N_("use one of: {choices}"), choices=", ".join(COLLECTOR_TYPES)
         )
+    if d.partial_kind is not None and d.partial_kind not in PARTIAL_KINDS:
+        raise InvalidValue(field="partial_kind", problem=N_("use one of: {choices}"), choices=", ".join(PARTIAL_KINDS))
     if d.days_supply is not None and not 0 < d.days_supply <= 366:
         raise InvalidValue(field="days_supply", problem=N_("give the days' supply as a whole number from 1 to 366"))
     if not 0 <= d.extension_days <= 3:  # 处方管理办法 Art.18: at most 3 days

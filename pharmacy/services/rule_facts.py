@@ -16,6 +16,7 @@ from pharmacy.rules.facts import (
     CollectorType,
     Fill,
     MedicineFacts,
+    PartialKind,
     PrescriptionFacts,
     RxKind,
     SupplyFacts,
@@ -70,6 +71,7 @@ def prescription_facts(uow: UnitOfWork, rx: Prescription) -> PrescriptionFacts:
         refills_authorised=d.refills_authorised,
         earliest_fill_date=d.earliest_fill_date,
         extension_days=d.extension_days,
+        partial_kind=cast(PartialKind | None, d.partial_kind),
         prescriber_reason_for_longer=d.prescriber_reason,
     )
 
