@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 
@@ -40,8 +41,11 @@ from bench.common import (
     time_runs,
 )
 from pharmacy.db.engine import SQLITE_BUSY_TIMEOUT_MS
+from pharmacy.demo_data import valid_dea
 from pharmacy.domain.profile import Profile
-from pharmacy.services.commands import DispenseCommand
+from pharmacy.domain.reference import PrescriptionDetails
+from pharmacy.services import reference
+from pharmacy.services.commands import DispenseCommand, PatientCommand, PrescriberCommand, PrescriptionCommand
 from pharmacy.services.movements import dispense
 from tests.world import World, build_world
 
@@ -57,6 +61,45 @@ Runner = Callable[[], int]
 # --- the service path ------------------------------------------------------------------------------------
 
 
+def lawful_us_prescription(world: World) -> str:
+    """A CII prescription the US pack accepts for many part fills: a prescriber with a checksummed DEA number
+    and a patient with an address (US-9), part fills for a long-term-care patient (US-6, 21 CFR 1306.13(b))."""
+    rp = world.people["zhou.rp"]
+    reference.add_prescriber(
+        world.ctx,
+        rp,
+        PrescriberCommand(
+            id=uuid.uuid4(),
+            code="DEA1",
+            name="Dr. Susan Lee",
+            address="410 W 10th Ave, Columbus, OH",
+            dea_no=valid_dea("BL1234560"),
+            country="US",
+        ),
+    )
+    reference.add_patient(
+        world.ctx,
+        rp,
+        PatientCommand(id=uuid.uuid4(), code="PA1", name="Margaret Wilson", address="14 Park Lane, Columbus, OH"),
+    )
+    number = "RX-BENCH"
+    reference.add_prescription(
+        world.ctx,
+        world.pharmacist,
+        PrescriptionCommand(
+            id=uuid.uuid4(),
+            number=number,
+            written_on=world.clock.now().astimezone(ZoneInfo("America/New_York")).date(),
+            prescriber="DEA1",
+            patient="PA1",
+            medicine=MEDICINE,
+            quantity=str(STOCK),
+            details=PrescriptionDetails(days_supply=30, partial_kind="ltcf_terminal"),
+        ),
+    )
+    return number
+
+
 @dataclass
 class ServiceBench:
     world: World
@@ -67,7 +110,7 @@ class ServiceBench:
         world = build_world(engine, profile=Profile.US, timezone="America/New_York")
         world.tick(12 * 60)  # the test world starts at 01:00 UTC, still yesterday in New York
         world.receive(quantity=str(STOCK), batch=BATCH, medicine=MEDICINE)
-        return cls(world, world.prescription(quantity=str(STOCK), medicine=MEDICINE))
+        return cls(world, lawful_us_prescription(world))
 
     def runner(self, count: int) -> Runner:
         world, rx = self.world, self.prescription
@@ -115,9 +158,28 @@ def _dispense_row(seq: int, prev_hash: str, balance: int, rx: str, now: datetime
     """The values of one dispense of 1 unit, in `chain.HASHED_FIELDS` order, plus prev_hash and hash."""
     stamp = now.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
     values: list[Any] = [
-        _PHARMACY, seq, uuid.uuid4().hex, "dispense", "stock", stamp, stamp, _MED, _LOT, -1, balance, balance,
-        None, rx, _PATIENT, "RX-1", _USER, None, None, None, 0,
-    ]  # fmt: skip
+        _PHARMACY,
+        seq,
+        uuid.uuid4().hex,
+        "dispense",
+        "stock",
+        stamp,
+        stamp,
+        _MED,
+        _LOT,
+        -1,
+        balance,
+        balance,
+        None,
+        rx,
+        _PATIENT,
+        "RX-1",
+        _USER,
+        None,
+        None,
+        None,
+        0,
+    ]
     digest = hashlib.sha256(_dumps([1, prev_hash, *values]).encode()).hexdigest()
     return [*values, prev_hash, digest]
 
