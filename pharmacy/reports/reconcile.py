@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, func, or_, select
+from sqlalchemy import ColumnElement, Engine, func, or_, select
 from sqlalchemy.orm import Session
 
 from pharmacy.db import mapping as to
@@ -158,11 +158,13 @@ def _reversed(session: Session, pharmacy_id: int) -> set[uuid.UUID]:
     return {x for x in session.scalars(q) if x is not None}
 
 
-def _dispenses(session: Session, p: _Period, reversed_ids: set[uuid.UUID], *conditions: object) -> list[_Dispense]:
+def _dispenses(
+    session: Session, p: _Period, reversed_ids: set[uuid.UUID], *conditions: ColumnElement[bool]
+) -> list[_Dispense]:
     m = r.MovementRow
     q = (
         select(m.id, m.seq, m.occurred_at, m.medicine_id, m.quantity, m.prescription_id)
-        .where(m.pharmacy_id == p.pharmacy_id, m.kind == "dispense", m.occurred_at < p.end, *conditions)  # type: ignore[arg-type]
+        .where(m.pharmacy_id == p.pharmacy_id, m.kind == "dispense", m.occurred_at < p.end, *conditions)
         .order_by(m.seq)
     )
     return [
@@ -338,7 +340,8 @@ def _lines(
     by_rx: dict[uuid.UUID, list[_Dispense]] = {row.id: [] for row in rows}
     if by_rx:
         for d in _dispenses(session, p, reversed_ids, r.MovementRow.prescription_id.in_(set(by_rx))):
-            by_rx[d.prescription_id].append(d)  # type: ignore[index]
+            if d.prescription_id is not None:  # the query asked for these prescriptions only
+                by_rx[d.prescription_id].append(d)
     medicine_ids = {row.medicine_id for row in rows} | {d.medicine_id for d in month_dispenses}
     ref = _Reference(
         _medicines(session, medicine_ids),
