@@ -13,14 +13,12 @@ from typing import Any, cast
 from uuid import UUID
 
 from sqlalchemy import (
-    ColumnElement,
     Connection,
     CursorResult,
     Table,
     bindparam,
     func,
     insert,
-    literal_column,
     select,
     update,
 )
@@ -30,7 +28,7 @@ from pharmacy.db import mapping as to
 from pharmacy.db import rows as r
 from pharmacy.db.types import UTCDateTime
 from pharmacy.domain.findings import KeptFinding
-from pharmacy.domain.movement import Movement, MovementKind
+from pharmacy.domain.movement import Movement
 from pharmacy.domain.reference import ChainHead, CommandRecord, PeriodClose
 
 _UTC = UTCDateTime()
@@ -64,15 +62,6 @@ _SET_BALANCE = (
 _ADD_MOVEMENT = insert(_MOVEMENTS)
 # The kinds are rendered as constants, not an "expanding" IN parameter, so the compiled SQL is cached whole;
 # every column read is in ix_movements_prescription_supplied (migration 0003), so no table row is visited.
-_SUPPLIED_KINDS: list[ColumnElement[Any]] = [
-    literal_column(f"'{kind.value}'") for kind in (MovementKind.DISPENSE, MovementKind.CORRECTION)
-]
-_SUPPLIED = select(func.coalesce(func.sum(_MOVEMENTS.c.quantity), literal_column("0"))).where(
-    _MOVEMENTS.c.prescription_id == bindparam("rx"),
-    _MOVEMENTS.c.pharmacy_id == bindparam("p"),
-    _MOVEMENTS.c.book == literal_column("'stock'"),
-    _MOVEMENTS.c.kind.in_(_SUPPLIED_KINDS),
-)
 _COMMAND = select(
     _COMMANDS.c.id,
     _COMMANDS.c.pharmacy_id,
@@ -184,10 +173,6 @@ class SqlLedgerStore:
         )
         row = self.s.scalar(q)
         return to.movement(row) if row else None
-
-    def supplied_on_prescription(self, pharmacy_id: int, prescription_id: UUID) -> int:
-        """Net quantity supplied: dispenses minus their corrections (both carry the prescription id)."""
-        return -int(self._conn.scalar(_SUPPLIED, {"p": pharmacy_id, "rx": prescription_id}) or 0)
 
     def closes(self, pharmacy_id: int) -> list[PeriodClose]:
         return [PeriodClose(*x) for x in self._conn.execute(_CLOSES_OF, {"p": pharmacy_id})]

@@ -133,11 +133,13 @@ def insufficient(draft: Draft, held: int) -> InsufficientStock:
     )
 
 
-def ensure_available(uow: UnitOfWork, draft: Draft) -> None:
-    """The batch holds enough: checked first, so a physical impossibility is what the pharmacist hears about."""
+def ensure_available(uow: UnitOfWork, draft: Draft) -> int:
+    """The batch holds enough: checked first, so a physical impossibility is what the pharmacist hears about.
+    Returns what the batch holds."""
     held = uow.ledger.balance(draft.lot.id, draft.book.value)
     if held + draft.quantity < 0:
         raise insufficient(draft, held)
+    return held
 
 
 def code_kinds(codes: tuple[str, ...]) -> dict[str, tuple[str, ...]]:

@@ -163,7 +163,9 @@ def dispense(ctx: ServiceContext, actor: Actor, command: DispenseCommand) -> Rec
             document=rx.number,
             reason=lookup.text(command.reason, "reason", required=False, limit=500),
         )
-        remaining = rx.quantity - uow.ledger.supplied_on_prescription(pharmacy.id, rx.id)
+        # One read of what stands on the prescription and in the batch: it guards the supply and feeds the rules.
+        fills = uow.ledger.fills(pharmacy.id, rx.id)
+        remaining = rx.quantity - sum(q for _, q in fills)
         if -draft.quantity > remaining:
             raise ExceedsPrescription(
                 number=rx.number,
@@ -171,9 +173,9 @@ def dispense(ctx: ServiceContext, actor: Actor, command: DispenseCommand) -> Rec
                 remaining=format_quantity(remaining, med.unit),
                 requested=format_quantity(-draft.quantity, med.unit),
             )
-        ensure_available(uow, draft)
+        held = ensure_available(uow, draft)
         codes = tuple(c.strip() for c in command.codes if c.strip())
-        findings = dispense_findings(scope, rx, med, lot, -draft.quantity, when, codes)
+        findings = dispense_findings(scope, rx, med, lot, -draft.quantity, when, codes, (fills, held))
         kept = judge(findings, kind, command.override_reason, scope.checker)
         return replace(draft, findings=kept, codes=codes)
 
@@ -186,7 +188,14 @@ ENFORCED_BY_THE_LEDGER = frozenset({"common.balance_not_negative", "common.withi
 
 
 def dispense_findings(
-    scope: Scope, rx: Prescription, med: Medicine, lot: Lot, quantity: int, when: datetime, codes: tuple[str, ...]
+    scope: Scope,
+    rx: Prescription,
+    med: Medicine,
+    lot: Lot,
+    quantity: int,
+    when: datetime,
+    codes: tuple[str, ...],
+    ledger: tuple[list[tuple[datetime, int]], int],
 ) -> list[Finding]:
     """What the pharmacy's rule pack says about this supply, from facts read in this transaction."""
     uow, pharmacy = scope.uow, scope.pharmacy
@@ -194,7 +203,9 @@ def dispense_findings(
     facts = (
         rule_facts.prescription_facts(uow, rx),
         rule_facts.medicine_facts(uow, pharmacy, med, when),
-        rule_facts.supply_facts(uow, pharmacy, rx, med, lot, quantity, when, codes, scope.actor.username, checker),
+        rule_facts.supply_facts(
+            uow, pharmacy, med, lot, quantity, when, codes, (scope.actor.username, checker), ledger
+        ),
     )
     return [
         f
@@ -316,5 +327,7 @@ def preview_dispense(ctx: ServiceContext, actor: Actor, command: DispenseCommand
             return []  # the form shows these when the entry is recorded
         when = occurred(command.occurred_at, ctx.clock.now())
         scope = Scope(uow, pharmacy, ctx.clock.now(), actor, None, ctx.rule_params)
-        found = dispense_findings(scope, rx, med, lot, steps, when, tuple(c for c in command.codes if c.strip()))
+        ledger = (uow.ledger.fills(pharmacy.id, rx.id), uow.ledger.balance(lot.id, "stock"))
+        codes = tuple(c for c in command.codes if c.strip())
+        found = dispense_findings(scope, rx, med, lot, steps, when, codes, ledger)
     return [f for f in found if f.params.get("table_id") not in NOT_PREVIEWED]

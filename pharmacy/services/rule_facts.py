@@ -79,16 +79,17 @@ def prescription_facts(uow: UnitOfWork, rx: Prescription) -> PrescriptionFacts:
 def supply_facts(
     uow: UnitOfWork,
     pharmacy: Pharmacy,
-    rx: Prescription,
     medicine: Medicine,
     lot: Lot,
     quantity: int,
     when: datetime,
     codes: tuple[str, ...],
-    entered_by: str,
-    checked_by: str | None,
+    people: tuple[str, str | None],
+    ledger: tuple[list[tuple[datetime, int]], int],
 ) -> SupplyFacts:
-    fills = uow.ledger.fills(pharmacy.id, rx.id)
+    """`people`: who enters and who checks; `ledger`: the earlier fills and the batch balance, as the caller
+    already read them in this transaction (they guard the supply too)."""
+    (fills, lot_balance), (entered_by, checked_by) = ledger, people
     packs, rest = divmod(quantity, medicine.pack_size * medicine.unit.scale)
     return SupplyFacts(
         profile=pharmacy.profile,
@@ -101,7 +102,7 @@ def supply_facts(
         trace_codes_dispensed=uow.ledger.codes_dispensed(pharmacy.id, codes),
         packs=packs if not rest else None,
         lot_expiry=lot.expiry,
-        lot_balance=uow.ledger.balance(lot.id, "stock"),
+        lot_balance=lot_balance,
         entered_by=entered_by,
         checked_by=checked_by,
     )
