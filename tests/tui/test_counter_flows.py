@@ -220,3 +220,21 @@ async def test_the_interface_stays_responsive_while_the_database_is_slow(tui_wor
         gate.set()
         await settle(pilot)
         assert [rx.number for rx in screen.prescriptions] == ["RX-SLOW"]
+
+
+async def test_several_matches_are_listed_and_one_is_picked(tui_world: World) -> None:
+    app = make_app(tui_world)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await sign_in(pilot)
+        await pilot.press("f5")
+        await settle(pilot)
+        await type_text(pilot, "hydrochloride")  # methadone and oxycodone
+        await pilot.press("enter")
+        await settle(pilot)
+        matches = pilot.app.screen.query_one("#matches")
+        assert matches.display and pilot.app.focused is matches
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, RegisterScreen) and not matches.display
+        assert screen.medicine is not None and screen.medicine.code == "oxycodone-pr-10"

@@ -15,8 +15,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.suggester import SuggestFromList
-from textual.widgets import Footer, Header, Input, OptionList, Select, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Footer, Header, Input, Select, Static
 
 from pharmacy.domain.errors import N_, InvalidValue, UnknownMedicine
 from pharmacy.domain.movement import KIND_LABEL, MovementKind
@@ -30,6 +29,7 @@ from pharmacy.tui.errors import guarded
 from pharmacy.tui.messages import EntryRecorded, Failed, Refused
 from pharmacy.tui.screens.second_person import SecondPersonScreen
 from pharmacy.tui.widgets.form import Field, clear_errors, show_error
+from pharmacy.tui.widgets.matches import MedicineMatches
 
 
 @dataclass
@@ -81,7 +81,7 @@ class ReceiveScreen(CounterScreen[None]):
         with VerticalScroll(id="form"):
             yield Static(t("Receive goods"), classes="screen-title")
             yield Field(t("Scan the pack, or type part of the name (English, 中文 or pinyin initials)"), "scan")
-            yield OptionList(id="matches")
+            yield MedicineMatches(id="matches")
             yield Static(t("No medicine chosen yet"), id="medicine")
             with Horizontal(classes="row"):
                 yield Field(t("Supplier"), "supplier")
@@ -100,7 +100,6 @@ class ReceiveScreen(CounterScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#matches", OptionList).display = False
         self.query_one("#scan", Input).focus()
         self._prepare()
 
@@ -146,22 +145,16 @@ class ReceiveScreen(CounterScreen[None]):
         if len(matches) == 1:
             self._choose(matches[0])
             return
-        options = self.query_one("#matches", OptionList)
-        options.clear_options()
-        options.add_options([Option(f"{m.generic_local}  {m.display_name}  ({m.code})", id=str(m.id)) for m in matches])
-        options.display = True
-        options.highlighted = 0
-        options.focus()
+        self.query_one("#matches", MedicineMatches).show(matches)
 
-    @on(OptionList.OptionSelected, "#matches")
-    def _picked(self, event: OptionList.OptionSelected) -> None:
-        medicine = self.counter.medicine(int(event.option.id or 0))
+    def on_medicine_matches_picked(self, message: MedicineMatches.Picked) -> None:
+        medicine = self.counter.medicine(message.medicine_id)
         if medicine is not None:
             self._choose(medicine)
 
     def _choose(self, medicine: Medicine) -> None:
         self.medicine = medicine
-        self.query_one("#matches", OptionList).display = False
+        self.query_one("#matches", MedicineMatches).display = False
         pack_of = self.t("pack of")
         self.query_one("#medicine", Static).update(
             f"[b]{medicine.generic_local}[/b]  {medicine.display_name}  · {pack_of} {medicine.pack_size} "
@@ -297,7 +290,7 @@ class ReceiveScreen(CounterScreen[None]):
 
     async def action_back(self) -> None:
         """Esc: close the list of matches, else back home (the form is kept for later)."""
-        matches = self.query_one("#matches", OptionList)
+        matches = self.query_one("#matches", MedicineMatches)
         if matches.display:
             matches.display = False
             self.query_one("#scan", Input).focus()

@@ -13,8 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Input, OptionList, Select, Static
-from textual.widgets.option_list import Option
+from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 
 from pharmacy.domain.errors import N_, InvalidValue, UnknownMedicine
 from pharmacy.domain.movement import KIND_LABEL, MovementKind
@@ -29,6 +28,7 @@ from pharmacy.tui.errors import guarded
 from pharmacy.tui.messages import EntryRecorded, Failed, Refused
 from pharmacy.tui.screens.correct import CorrectionAnswer, CorrectScreen
 from pharmacy.tui.widgets.columns import add_columns
+from pharmacy.tui.widgets.matches import MedicineMatches
 
 PAGE = 50
 REGISTER_COLUMNS = (
@@ -83,7 +83,7 @@ class RegisterScreen(CounterScreen[None]):
         t = self.t
         yield Header()
         yield Input(id="find", placeholder=t("Medicine: name, 中文, pinyin initials (e.g. mf), code, or scan"))
-        yield OptionList(id="matches")
+        yield MedicineMatches(id="matches")
         yield Static(t("Choose a medicine to read its register."), id="title")
         with Horizontal(id="filters"):
             yield Select([], prompt=t("All batches"), id="lot")
@@ -95,7 +95,6 @@ class RegisterScreen(CounterScreen[None]):
 
     def on_mount(self) -> None:
         t = self.t
-        self.query_one("#matches", OptionList).display = False
         add_columns(self.query_one("#entries", DataTable), t, REGISTER_COLUMNS)
         self.query_one("#find", Input).focus()
 
@@ -126,22 +125,16 @@ class RegisterScreen(CounterScreen[None]):
         if len(message.medicines) == 1:
             self.open(message.medicines[0])
             return
-        options = self.query_one("#matches", OptionList)
-        options.clear_options()
-        options.add_options([Option(f"{m.generic_local}  {m.display_name}", id=str(m.id)) for m in message.medicines])
-        options.display = True
-        options.highlighted = 0
-        options.focus()
+        self.query_one("#matches", MedicineMatches).show(message.medicines)
 
-    @on(OptionList.OptionSelected, "#matches")
-    def _picked(self, event: OptionList.OptionSelected) -> None:
-        medicine = self.counter.medicine(int(event.option.id or 0))
+    def on_medicine_matches_picked(self, message: MedicineMatches.Picked) -> None:
+        medicine = self.counter.medicine(message.medicine_id)
         if medicine is not None:
             self.open(medicine)
 
     def open(self, medicine: Medicine) -> None:
         self.medicine = medicine
-        self.query_one("#matches", OptionList).display = False
+        self.query_one("#matches", MedicineMatches).display = False
         self.query_one("#title", Static).update(
             f"[b]{medicine.generic_local}[/b]  {medicine.display_name} · {medicine.form} · {self.unit(medicine)}"
         )
