@@ -26,10 +26,10 @@ from pharmacy.demo_data import (
     valid_dea,
     warned_details,
 )
-from pharmacy.domain.clock import Clock, FixedClock
+from pharmacy.domain.clock import FixedClock
 from pharmacy.domain.errors import RegisterError
 from pharmacy.domain.profile import Profile
-from pharmacy.domain.reference import Medicine
+from pharmacy.domain.reference import Medicine, PrescriptionDetails
 from pharmacy.schemas.medicine_csv import PACKAGED_CATALOGUE, read_catalogue
 from pharmacy.services import movements, reference
 from pharmacy.services.auth import authenticate
@@ -73,6 +73,32 @@ class DemoState:
     rx_count: int = 0
     classes: dict[str, str] = field(default_factory=dict)  # medicine code → its class in this jurisdiction
     codes_issued: int = 0
+
+    def prescribe(
+        self,
+        written: date,
+        prescriber: str,
+        patient: str,
+        medicine: Medicine,
+        quantity: str,
+        details: PrescriptionDetails,
+    ) -> str:
+        """Record a prescription as one of the pharmacists; returns its number (prefix, month, running count)."""
+        self.rx_count += 1
+        number = f"{SITES[self.profile].rx_prefix}{written:%Y%m}{self.rx_count:04d}"
+        actor, _ = self.pharmacist()
+        command = PrescriptionCommand(
+            id=uuid.uuid4(),
+            number=number,
+            written_on=written,
+            prescriber=prescriber,
+            patient=patient,
+            medicine=medicine.code,
+            quantity=quantity,
+            details=details,
+        )
+        reference.add_prescription(self.ctx, actor, command)
+        return number
 
     def trace_codes(self, medicine: Medicine, steps: int) -> tuple[str, ...]:
         """In China every pack handed over is scanned (CN-TR-1): one fresh 20-digit 码上放心 code per pack."""
@@ -182,23 +208,15 @@ def _dispense(state: DemoState, day: date) -> None:
         state.rng.choice((5, 10, 12, 15, 20)) if med.base_unit != "mL" else state.rng.choice((30, 45, 60))
     )
     dose = min(dose, state.stock[(med.code, batch)])
-    state.rx_count += 1
-    number = f"{site.rx_prefix}{day:%Y%m}{state.rx_count:04d}"
-    actor, checker = state.pharmacist()
-    reference.add_prescription(
-        state.ctx,
-        actor,
-        PrescriptionCommand(
-            id=uuid.uuid4(),
-            number=number,
-            written_on=day,
-            prescriber=state.rng.choice(site.prescribers)[0],
-            patient=state.rng.choice(site.patients)[0],
-            medicine=med.code,
-            quantity=str(Decimal(dose) / med.unit.scale),
-            details=lawful_details(state.profile, state.classes[med.code], dose // med.unit.scale),
-        ),
+    number = state.prescribe(
+        day,
+        state.rng.choice(site.prescribers)[0],
+        state.rng.choice(site.patients)[0],
+        med,
+        str(Decimal(dose) / med.unit.scale),
+        lawful_details(state.profile, state.classes[med.code], dose // med.unit.scale),
     )
+    actor, checker = state.pharmacist()
     part = dose if state.rng.random() > 0.1 else max(med.unit.step, dose // 2)  # now and then a part-supply (owing)
     got = movements.dispense(
         state.ctx,
@@ -343,21 +361,13 @@ def _waiting(state: DemoState, today: date) -> None:
         if not state.lots.get(med.code):
             continue
         units = min(med.pack_size, 10 if med.base_unit != "mL" else 60)
-        state.rx_count += 1
-        actor, _ = state.pharmacist()
-        reference.add_prescription(
-            state.ctx,
-            actor,
-            PrescriptionCommand(
-                id=uuid.uuid4(),
-                number=f"{site.rx_prefix}{today:%Y%m}{state.rx_count:04d}",
-                written_on=today,
-                prescriber=site.prescribers[index % len(site.prescribers)][0],
-                patient=site.patients[index % len(site.patients)][0],
-                medicine=med.code,
-                quantity=str(units),
-                details=lawful_details(state.profile, state.classes[med.code], units),
-            ),
+        state.prescribe(
+            today,
+            site.prescribers[index % len(site.prescribers)][0],
+            site.patients[index % len(site.patients)][0],
+            med,
+            str(units),
+            lawful_details(state.profile, state.classes[med.code], units),
         )
 
 
@@ -370,12 +380,6 @@ def _close_before_last(state: DemoState, first_of_month: date) -> None:
         close_month(state.ctx, Credentials(rp.username, rp.pin), month_before_last.strftime("%Y-%m"))
 
 
-def default_clock() -> Clock:
-    from pharmacy.domain.clock import SystemClock
-
-    return SystemClock()
-
-
 def _warned(state: DemoState, today: date) -> None:
     """One prescription the pack warns about, so the override (reason + second person) can be tried."""
     site, med = SITES[state.profile], state.medicines[0]
@@ -383,19 +387,4 @@ def _warned(state: DemoState, today: date) -> None:
     details, written = warned_details(state.profile, state.classes[med.code], units), today
     if details.kind == "emergency":
         written = today - timedelta(days=9)  # US-7: the written prescription was due within 7 days
-    state.rx_count += 1
-    actor, _ = state.pharmacist()
-    reference.add_prescription(
-        state.ctx,
-        actor,
-        PrescriptionCommand(
-            id=uuid.uuid4(),
-            number=f"{site.rx_prefix}{today:%Y%m}{state.rx_count:04d}",
-            written_on=written,
-            prescriber=site.prescribers[0][0],
-            patient=site.patients[1][0],
-            medicine=med.code,
-            quantity=str(units),
-            details=details,
-        ),
-    )
+    state.prescribe(written, site.prescribers[0][0], site.patients[1][0], med, str(units), details)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pharmacy.domain.clock import Clock
 from pharmacy.domain.errors import N_, AlreadyExists, InvalidValue, UnknownUser
 from pharmacy.domain.ports import UnitOfWorkFactory
 from pharmacy.domain.profile import Profile
@@ -152,9 +151,3 @@ def pharmacy_of(uow_factory: UnitOfWorkFactory, code: str | None) -> Pharmacy:
     if len(all_) != 1:
         raise UnknownPharmacy(key=code or "?")
     return all_[0]
-
-
-def default_clock() -> Clock:
-    from pharmacy.domain.clock import SystemClock
-
-    return SystemClock()
