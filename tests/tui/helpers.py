@@ -8,7 +8,12 @@ from sqlalchemy import text
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
-from tests.world import PIN, World
+from tests.world import PIN, World, gtin_of
+
+# A scanned pack of the test world's morphine, batch A1 (GTIN, expiry, batch last: no FNC1 needed), and its
+# 20-digit trace code (CN-TR-1: every pack is scanned).
+GS1_A1 = f"01{gtin_of('morphine-tab-10')}17280131" + "10A1"
+TRACE = "81234567890123450001"
 
 
 async def settle(pilot: Pilot[Any]) -> None:
@@ -45,3 +50,17 @@ def movements(world: World) -> list[dict[str, Any]]:
     )
     with world.engine.connect() as conn:
         return [dict(row._mapping) for row in conn.execute(sql, {"p": world.pharmacy_id})]
+
+
+async def to_quantity(pilot: Pilot[Any]) -> None:
+    """Dispense: F4, Enter (first prescription), the pack's scans, Enter on the empty scan line (to the quantity)."""
+    await pilot.press("f4")
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+    for scan in (GS1_A1, TRACE):
+        await type_text(pilot, scan)
+        await pilot.press("enter")
+        await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)

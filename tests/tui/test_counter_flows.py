@@ -11,7 +11,7 @@ from pharmacy.reports.counter import OpenPrescription
 from pharmacy.tui.screens.dispense import DispenseScreen
 from pharmacy.tui.screens.register import RegisterScreen
 from tests.tui.conftest import make_app
-from tests.tui.helpers import movements, settle, sign_in, text_of, type_text, value_of
+from tests.tui.helpers import GS1_A1, TRACE, movements, settle, sign_in, text_of, to_quantity, type_text, value_of
 from tests.world import PIN, World, gtin_of
 
 GS1 = f"01{gtin_of('morphine-tab-10')}17280131" + "10SCAN42"  # GTIN, expiry 2028-01-31, batch last (no FNC1)
@@ -70,21 +70,9 @@ async def test_receive_refusal_keeps_the_form(tui_world: World) -> None:
     assert len(movements(tui_world)) == 2  # nothing written
 
 
-TRACE = "81234567890123450001"  # the pack's 20-digit 药品追溯码 (CN-TR-1: scanned for every pack)
-
-
 async def _dispense_keys(pilot, quantity: str | None = None) -> None:  # type: ignore[no-untyped-def]
-    """F4, Enter (first prescription), scans (GS1, trace code), Enter (on to the quantity), [quantity],
-    Enter (record), Enter (checker), PIN, Enter."""
-    await pilot.press("f4")
-    await settle(pilot)
-    await pilot.press("enter")
-    await settle(pilot)
-    for scan in (GS1.replace("SCAN42", "A1"), TRACE):
-        await type_text(pilot, scan)
-        await pilot.press("enter")
-        await settle(pilot)
-    await pilot.press("enter")
+    """to_quantity (F4, Enter, the scans, Enter), [quantity], Enter (record), Enter (checker), PIN, Enter."""
+    await to_quantity(pilot)
     if quantity is not None:
         await pilot.press("ctrl+a", "ctrl+k", *quantity)
     await pilot.press("enter")
@@ -110,7 +98,7 @@ async def test_dispense_with_a_second_person_in_few_keystrokes(tui_world: World)
         pilot.press = counting  # type: ignore[method-assign]
         await _dispense_keys(pilot)
         assert "Recorded as No. 3" in text_of(pilot, "#status")
-    scans_and_pin = len(GS1.replace("SCAN42", "A1")) + 1 + len(TRACE) + 1 + len(PIN)
+    scans_and_pin = len(GS1_A1) + 1 + len(TRACE) + 1 + len(PIN)
     counted = len(keys) - scans_and_pin
     assert counted <= 12, f"{counted} keystrokes for a dispense"  # the goal of issue 3
     assert counted == 6  # F4, Enter, Enter, Enter, Enter, Enter: change it on purpose, never by drift

@@ -8,22 +8,8 @@ from sqlalchemy import text
 from textual.widgets import DataTable
 
 from tests.tui.conftest import make_app
-from tests.tui.helpers import movements, settle, sign_in, text_of, type_text
-from tests.tui.test_counter_flows import GS1, TRACE
+from tests.tui.helpers import movements, settle, sign_in, text_of, to_quantity, type_text
 from tests.world import PIN, World
-
-
-async def _to_quantity(pilot) -> None:  # type: ignore[no-untyped-def]
-    await pilot.press("f4")
-    await settle(pilot)
-    await pilot.press("enter")
-    await settle(pilot)
-    for scan in (GS1.replace("SCAN42", "A1"), TRACE):
-        await type_text(pilot, scan)
-        await pilot.press("enter")
-        await settle(pilot)
-    await pilot.press("enter")
-    await settle(pilot)
 
 
 async def test_a_blocked_dispense_names_its_rule_and_changes_nothing(tui_world: World) -> None:
@@ -33,7 +19,7 @@ async def test_a_blocked_dispense_names_its_rule_and_changes_nothing(tui_world: 
     app = make_app(tui_world)
     async with app.run_test(size=(120, 40)) as pilot:
         await sign_in(pilot)
-        await _to_quantity(pilot)
+        await to_quantity(pilot)
         assert "cn.rx_validity" in text_of(pilot, "#findings")  # shown live, before recording
         await pilot.press("enter", "enter")
         await type_text(pilot, PIN)
@@ -49,7 +35,7 @@ async def test_a_warned_dispense_needs_an_override_and_a_checker(tui_world: Worl
     app = make_app(tui_world)
     async with app.run_test(size=(120, 40)) as pilot:
         await sign_in(pilot)
-        await _to_quantity(pilot)
+        await to_quantity(pilot)
         assert "▲" in text_of(pilot, "#findings")  # shown live, before recording
         await pilot.press("enter", "enter")
         await type_text(pilot, PIN)

@@ -10,12 +10,11 @@ import pytest
 from textual.pilot import Pilot
 
 from tests.tui.conftest import make_app
-from tests.tui.helpers import settle, sign_in, type_text
-from tests.world import World, gtin_of
+from tests.tui.helpers import GS1_A1, settle, sign_in, type_text
+from tests.world import World
 
 SIZE = (120, 40)
 SnapCompare = Callable[..., bool]
-GS1 = f"01{gtin_of('morphine-tab-10')}17280131" + "10A1"
 
 
 async def _home(pilot: Pilot[Any]) -> None:
@@ -26,7 +25,7 @@ async def _receive(pilot: Pilot[Any]) -> None:
     await sign_in(pilot)
     await pilot.press("f3")
     await settle(pilot)
-    await type_text(pilot, GS1)
+    await type_text(pilot, GS1_A1)
     await pilot.press("enter")
     await settle(pilot)
     await type_text(pilot, "SUP1")
