@@ -77,9 +77,11 @@ USER_PIN="$(pin_of "$USER_NAME")"
 CHECKER_PIN="$(pin_of "$CHECKER")"
 [[ -n "$USER_PIN" && -n "$CHECKER_PIN" ]] || { cat "$TMP/demo.txt" >&2; echo "smoke: FAILED: no PINs for $USER_NAME/$CHECKER" >&2; exit 1; }
 
-# 2. The real app in a real terminal of 130x40 (Textual draws on stderr: do not redirect it).
+# 2. The real app in a real terminal of 130x40 (Textual draws on stderr: do not redirect it). COLUMNS and LINES
+#    inherited from the caller (a test runner sets them) would make Textual draw at that size instead.
 tmux new-session -d -s "$SESSION" -x 130 -y 40 \
-    "cd '$ROOT' && PHARMACY_LANG=en TERM=xterm-256color '$PHARMACY' tui --db '$DB'; echo \"[exited \$?]\"; sleep 600"
+    "cd '$ROOT' && env -u COLUMNS -u LINES PHARMACY_LANG=en TERM=xterm-256color '$PHARMACY' tui --db '$DB'; \
+     echo \"[exited \$?]\"; sleep 600"
 wait_for "Controlled-medicine register" "the sign-in screen"
 
 TRACE_CODE="8$(date +%s%N | tail -c 20)"  # 20 digits starting with 8, new each run
