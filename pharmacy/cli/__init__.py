@@ -29,7 +29,7 @@ def _handler(name: str) -> Callable[[Cli], int]:
 
         return cmd_tui
     # not for the TUI: it draws its sign-in screen before the database
-    from pharmacy.cli import admin, post, read, reconcile
+    from pharmacy.cli import admin, custody, post, read, reconcile, report
 
     handlers: dict[str, Callable[[Cli], int]] = {
         "verify": read.cmd_verify,
@@ -42,6 +42,12 @@ def _handler(name: str) -> Callable[[Cli], int]:
         "db": admin.cmd_db,
         "user": admin.cmd_user,
         "medicine": admin.cmd_medicine,
+        "count": custody.cmd_count,
+        "hold": custody.cmd_hold,
+        "duty": custody.cmd_duty,
+        "close": custody.cmd_close,
+        "reopen": custody.cmd_reopen,
+        "report": report.cmd_report,
     }
     return handlers[name]
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 
+from pharmacy.cli.custody import add_custody_parsers
 from pharmacy.cli.output import FORMATS
+from pharmacy.cli.report import add_report_parsers
 from pharmacy.domain.profile import Profile
 from pharmacy.domain.roles import Role
 
@@ -104,4 +106,6 @@ def build_parser() -> argparse.ArgumentParser:
     _read_parsers(sub)
     _user_parsers(sub)
     _medicine_parsers(sub)
+    add_custody_parsers(sub, _common(), _common(data=True))
+    add_report_parsers(sub)
     return parser

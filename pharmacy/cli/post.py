@@ -10,6 +10,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import Any, TextIO
 
 from pydantic import ValidationError
@@ -17,7 +18,7 @@ from pydantic import ValidationError
 from pharmacy.cli.context import Cli
 from pharmacy.domain.errors import N_, RegisterError
 from pharmacy.schemas import post as lines
-from pharmacy.services import movements, reference
+from pharmacy.services import destruction, movements, reference
 from pharmacy.services.auth import authenticate
 from pharmacy.services.commands import Credentials
 from pharmacy.services.context import ServiceContext
@@ -29,7 +30,7 @@ MOVEMENT_SERVICES: dict[str, Callable[[ServiceContext, Actor, Any], Recorded]] =
     "dispense": movements.dispense,
     "patient_return": movements.take_back,
     "supplier_return": movements.return_to_supplier,
-    "destruction": movements.destroy,
+    "destruction": destruction.destroy,
     "loss": movements.record_loss,
     "adjustment": movements.adjust,
     "correction": correct,
@@ -110,7 +111,11 @@ class Poster:
             witness = None
             if line.witness:
                 witness = Credentials(line.witness, _pin(line.witness_pin, line.witness, self.t))
-            recorded = MOVEMENT_SERVICES[line.type](self.ctx, actor, line.command(witness))
+            command: object = line.command(witness)
+            if isinstance(line, lines.DestructionLine) and line.second_witness:
+                second = Credentials(line.second_witness, _pin(line.second_witness_pin, line.second_witness, self.t))
+                command = replace(line.command(witness), second_witness=second)
+            recorded = MOVEMENT_SERVICES[line.type](self.ctx, actor, command)
             return {
                 "type": line.type,
                 "id": str(line.id),

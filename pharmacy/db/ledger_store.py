@@ -28,7 +28,8 @@ from pharmacy.db import mapping as to
 from pharmacy.db import rows as r
 from pharmacy.db.types import UTCDateTime
 from pharmacy.domain.findings import KeptFinding
-from pharmacy.domain.movement import Movement
+from pharmacy.domain.monthly import KindTotal
+from pharmacy.domain.movement import Book, Movement, MovementKind
 from pharmacy.domain.reference import ChainHead, CommandRecord, PeriodClose
 
 _UTC = UTCDateTime()
@@ -100,6 +101,8 @@ _CLOSES_OF = (
         _CLOSES.c.head_hash,
         _CLOSES.c.signed_by_id,
         _CLOSES.c.signed_at,
+        _CLOSES.c.figures_digest,
+        _CLOSES.c.acknowledgement,
     )
     .where(_CLOSES.c.pharmacy_id == bindparam("p"))
     .order_by(_CLOSES.c.month)
@@ -225,3 +228,33 @@ class SqlLedgerStore:
     def fills(self, pharmacy_id: int, prescription_id: UUID) -> list[tuple[datetime, int]]:
         found = self._conn.execute(_FILLS, {"p": pharmacy_id, "rx": prescription_id})
         return [(_UTC.process_result_value(at, self.s.get_bind().dialect) or at, int(q)) for at, q in found]
+
+    def kind_totals(self, pharmacy_id: int, start: datetime | None, end: datetime) -> list[KindTotal]:
+        m = r.MovementRow
+        q = (
+            select(m.medicine_id, m.lot_id, m.book, m.kind, func.sum(m.quantity))
+            .where(m.pharmacy_id == pharmacy_id, m.occurred_at < end)
+            .group_by(m.medicine_id, m.lot_id, m.book, m.kind)
+        )
+        if start is not None:
+            q = q.where(m.occurred_at >= start)
+        return [
+            KindTotal(medicine, lot, Book(book), MovementKind(kind), int(total))
+            for medicine, lot, book, kind, total in self.s.execute(q)
+        ]
+
+    def movements_of_kind(self, pharmacy_id: int, kind: MovementKind, start: datetime, end: datetime) -> list[Movement]:
+        m = r.MovementRow
+        q = select(m).where(m.pharmacy_id == pharmacy_id, m.kind == kind.value, m.occurred_at >= start)
+        return [to.movement(row) for row in self.s.scalars(q.where(m.occurred_at < end).order_by(m.seq))]
+
+    def balances_at(self, pharmacy_id: int, seq: int, lot_id: int | None = None) -> dict[tuple[int, int, str], int]:
+        m = r.MovementRow
+        latest = select(func.max(m.seq).label("seq")).where(m.pharmacy_id == pharmacy_id, m.seq <= seq)
+        if lot_id is not None:
+            latest = latest.where(m.lot_id == lot_id)
+        last = latest.group_by(m.lot_id, m.book).subquery()
+        q = select(m.medicine_id, m.lot_id, m.book, m.lot_balance_after).where(
+            m.pharmacy_id == pharmacy_id, m.seq.in_(select(last.c.seq))
+        )
+        return {(med, lot, book): int(balance) for med, lot, book, balance in self.s.execute(q)}

@@ -63,6 +63,7 @@ def medicine(row: r.MedicineRow) -> Medicine:
         unit_step=row.unit_step,
         pack_size=row.pack_size,
         modified_release=row.modified_release,
+        count_tolerance_bp=row.count_tolerance_bp,
     )
 
 

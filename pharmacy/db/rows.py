@@ -97,6 +97,8 @@ class MedicineRow(Base):
     unit_step: Mapped[int] = mapped_column(Integer)
     pack_size: Mapped[int] = mapped_column(Integer)
     modified_release: Mapped[bool] = mapped_column(Boolean)
+    # Liquids: the count variance a measuring loss or overage may explain, in basis points (migration 0007).
+    count_tolerance_bp: Mapped[int | None] = mapped_column(Integer)
 
 
 class MedicineCodeRow(Base):
@@ -326,6 +328,8 @@ class PeriodCloseRow(Base):
     head_hash: Mapped[str] = mapped_column(String(64))
     signed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     signed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    figures_digest: Mapped[str | None] = mapped_column(String(64))
+    acknowledgement: Mapped[str | None] = mapped_column(Text)
 
 
 class CommandRow(Base):
@@ -340,4 +344,127 @@ class CommandRow(Base):
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-APPEND_ONLY_TABLES = ("movements", "period_closes", "commands", "prescriptions", "movement_findings", "movement_codes")
+class StockCountRow(Base):
+    """A count started: its scope, its type and the chain head it took as snapshot. Append-only."""
+
+    __tablename__ = "stock_counts"
+    __table_args__ = (
+        CheckConstraint("scope IN ('all', 'class', 'medicine')", name="scope"),
+        CheckConstraint("count_type IN ('routine', 'initial', 'biennial')", name="count_type"),
+        CheckConstraint("taken_at IS NULL OR taken_at IN ('opening', 'close')", name="taken_at"),
+        Index("ix_stock_counts_pharmacy", "pharmacy_id", "started_at"),
+    )
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    pharmacy_id: Mapped[int] = mapped_column(ForeignKey("pharmacies.id"))
+    scope: Mapped[str] = mapped_column(String(10))
+    scope_value: Mapped[str | None] = mapped_column(String(80))
+    count_type: Mapped[str] = mapped_column(String(10))
+    taken_at: Mapped[str | None] = mapped_column(String(10))
+    snapshot_seq: Mapped[int] = mapped_column(BigInteger)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    started_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class CountLineRow(Base):
+    """One lot counted, with the book when counted and the entry that explains any variance. Append-only."""
+
+    __tablename__ = "count_lines"
+    __table_args__ = (
+        UniqueConstraint("count_id", "lot_id", "book"),
+        Index("ix_count_lines_lot", "pharmacy_id", "lot_id", "counted_at"),
+        CheckConstraint("counted >= 0", name="counted"),
+        CheckConstraint("book IN ('stock', 'returns')", name="book"),
+        CheckConstraint(
+            "reason IS NULL OR reason IN ('count_error', 'breakage', 'liquid_overage', 'liquid_loss', "
+            "'suspected_loss', 'unexplained')",
+            name="reason",
+        ),
+        CheckConstraint("witness_id IS NULL OR witness_id <> counted_by_id", name="witness_not_counter"),
+    )
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    count_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("stock_counts.id"))
+    pharmacy_id: Mapped[int] = mapped_column(ForeignKey("pharmacies.id"))
+    medicine_id: Mapped[int] = mapped_column(ForeignKey("medicines.id"))
+    lot_id: Mapped[int] = mapped_column(ForeignKey("lots.id"))
+    book: Mapped[str] = mapped_column(String(10))
+    snapshot_balance: Mapped[int] = mapped_column(BigInteger)
+    book_balance: Mapped[int] = mapped_column(BigInteger)
+    counted: Mapped[int] = mapped_column(BigInteger)
+    estimated: Mapped[bool] = mapped_column(Boolean)
+    reason: Mapped[str | None] = mapped_column(String(20))
+    note: Mapped[str | None] = mapped_column(Text)
+    refers_to_month: Mapped[str | None] = mapped_column(String(7))
+    counted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    counted_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    witness_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    movement_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("movements.id"))
+
+
+class LotHoldRow(Base):
+    """A lot quarantined awaiting destruction, or the application to destroy it. Append-only."""
+
+    __tablename__ = "lot_holds"
+    __table_args__ = (
+        CheckConstraint("kind IN ('quarantine', 'destruction_applied')", name="kind"),
+        CheckConstraint("reason IN ('expired', 'damaged', 'recalled', 'other')", name="reason"),
+        Index("ix_lot_holds_lot", "pharmacy_id", "lot_id"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    pharmacy_id: Mapped[int] = mapped_column(ForeignKey("pharmacies.id"))
+    lot_id: Mapped[int] = mapped_column(ForeignKey("lots.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(String(10))
+    on: Mapped[date] = mapped_column(Date)
+    reference: Mapped[str | None] = mapped_column(String(80))
+    note: Mapped[str | None] = mapped_column(Text)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+
+class DestructionRecordRow(Base):
+    """Method, place and witnesses of a destruction entry (UK reg 27, DEA Form 41, 条例 Art.61). Append-only."""
+
+    __tablename__ = "destruction_records"
+    movement_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("movements.id"), primary_key=True)
+    pharmacy_id: Mapped[int] = mapped_column(ForeignKey("pharmacies.id"))
+    method: Mapped[str] = mapped_column(String(200))
+    place: Mapped[str] = mapped_column(String(200))
+    second_witness_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    authorised_witness: Mapped[str | None] = mapped_column(String(200))
+    authorised_witness_ref: Mapped[str | None] = mapped_column(String(80))
+    supervisor: Mapped[str | None] = mapped_column(String(200))
+    supervisor_agency: Mapped[str | None] = mapped_column(String(200))
+    application_on: Mapped[date | None] = mapped_column(Date)
+    full_packages: Mapped[int] = mapped_column(BigInteger)
+    partial_units: Mapped[int] = mapped_column(BigInteger)
+
+
+class LossDutyRow(Base):
+    """A reporting duty of a loss discharged: when, by whom, the authority's reference. Append-only."""
+
+    __tablename__ = "loss_duties"
+    __table_args__ = (UniqueConstraint("movement_id", "duty"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    pharmacy_id: Mapped[int] = mapped_column(ForeignKey("pharmacies.id"))
+    movement_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("movements.id"))
+    duty: Mapped[str] = mapped_column(String(30))
+    done_on: Mapped[date] = mapped_column(Date)
+    reference: Mapped[str | None] = mapped_column(String(80))
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+APPEND_ONLY_TABLES = (
+    "movements",
+    "period_closes",
+    "commands",
+    "prescriptions",
+    "movement_findings",
+    "movement_codes",
+    "stock_counts",
+    "count_lines",
+    "lot_holds",
+    "destruction_records",
+    "loss_duties",
+)

@@ -8,6 +8,7 @@ from typing import Self
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from pharmacy.db.custody_store import SqlCustodyStore
 from pharmacy.db.ledger_store import SqlLedgerStore
 from pharmacy.db.reference_store import Catalogue, SqlReferenceStore
 
@@ -15,6 +16,7 @@ from pharmacy.db.reference_store import Catalogue, SqlReferenceStore
 class SqlUnitOfWork:
     reference: SqlReferenceStore
     ledger: SqlLedgerStore
+    custody: SqlCustodyStore
 
     def __init__(self, factory: sessionmaker[Session], *, write: bool, catalogue: Catalogue | None = None) -> None:
         self._factory = factory
@@ -26,6 +28,7 @@ class SqlUnitOfWork:
         connection = self.session.connection(execution_options={"pharmacy_write": self._write})
         self.reference = SqlReferenceStore(self.session, self._catalogue, connection)
         self.ledger = SqlLedgerStore(self.session, connection)
+        self.custody = SqlCustodyStore(self.session)
         return self
 
     def __exit__(

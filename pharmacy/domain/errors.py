@@ -275,3 +275,137 @@ class OverrideRequired(RegisterError):
 
     code = "override_required"
     template = N_("{rule}: {message}. To go ahead, give an override reason and a second person's check.")
+
+
+class UnknownCount(NotFound):
+    code = "unknown_count"
+    template = N_("No stock count “{key}”. Start a count first, or pick one from the list of counts.")
+
+
+class CountNegative(RegisterError):
+    code = "count_negative"
+    template = N_("A count cannot be negative (“{text}”). Type what is on the shelf; 0 if the batch is gone.")
+
+
+class LotOutsideCount(RegisterError):
+    code = "lot_outside_count"
+    template = N_("{medicine} batch {batch} is not part of this count ({scope}). Start a count that includes it.")
+
+
+class AlreadyCounted(RegisterError):
+    code = "already_counted"
+    template = N_(
+        "{medicine} batch {batch} was already counted in this count ({counted} {unit}). Start a new count to "
+        "count it again."
+    )
+
+
+class VarianceReasonRequired(RegisterError):
+    code = "variance_reason_required"
+    template = N_(
+        "The shelf differs from the book by {variance} {unit} ({counted} counted, {book} in the book). "
+        "Choose a reason: {reasons}."
+    )
+
+
+class ReasonDoesNotFit(RegisterError):
+    code = "reason_does_not_fit"
+    template = N_("“{reason}” cannot explain a variance of {variance} {unit}. Choose another reason.")
+
+
+class NotALiquid(RegisterError):
+    code = "not_a_liquid"
+    template = N_("“{reason}” applies to liquids measured by volume; {medicine} is counted in {unit}.")
+
+
+class ToleranceExceeded(RegisterError):
+    code = "tolerance_exceeded"
+    template = N_(
+        "A variance of {variance} {unit} is beyond the {tolerance}% tolerance for {medicine} (book {book} {unit}). "
+        "Choose suspected loss or unexplained, and investigate."
+    )
+
+
+class InventoryNotInProfile(RegisterError):
+    code = "inventory_not_in_profile"
+    template = N_(
+        "Initial and biennial inventories are DEA inventories (21 CFR 1304.11); this pharmacy is not on the US "
+        "profile. Start a routine count."
+    )
+
+
+class TakenAtRequired(RegisterError):
+    code = "taken_at_required"
+    template = N_(
+        "A DEA inventory states whether it was taken at the opening or the close of business "
+        "(21 CFR 1304.11(a)). Give opening or close."
+    )
+
+
+class LotQuarantined(RegisterError):
+    code = "lot_quarantined"
+    template = N_(
+        "Batch {batch} of {medicine} is quarantined ({reason}) since {since}, awaiting destruction; it cannot be "
+        "dispensed. Choose another batch."
+    )
+
+
+class NothingToHold(RegisterError):
+    code = "nothing_to_hold"
+    template = N_("Batch {batch} of {medicine} holds nothing in stock; there is nothing to quarantine.")
+
+
+class AlreadyQuarantined(RegisterError):
+    code = "already_quarantined"
+    template = N_("Batch {batch} of {medicine} is already quarantined since {since}.")
+
+
+class DestructionDetailRequired(RegisterError):
+    code = "destruction_detail_required"
+    template = N_("A destruction records {detail}. Give it before recording the destruction.")
+
+
+class WitnessesMustDiffer(RegisterError):
+    code = "witnesses_must_differ"
+    template = N_("The witnesses must be different people; {username} was given twice.")
+
+
+class UnexplainedNotAcknowledged(RegisterError):
+    code = "unexplained_not_acknowledged"
+    template = N_(
+        "{month} has {count} unexplained variance(s). Investigate them, or sign acknowledging them in words: "
+        "what was found, what was done and who was told."
+    )
+
+
+class NotALoss(RegisterError):
+    code = "not_a_loss"
+    template = N_("Entry {key} is not a loss or theft; reporting duties belong to losses.")
+
+
+class DutyNotInProfile(RegisterError):
+    code = "duty_not_in_profile"
+    template = N_("“{duty}” is not a reporting duty for this pharmacy. Its duties are: {duties}.")
+
+
+class DutyAlreadyRecorded(RegisterError):
+    code = "duty_already_recorded"
+    template = N_("“{duty}” for entry {key} was already recorded as done on {done_on}.")
+
+
+class RefersToOpenMonth(RegisterError):
+    code = "refers_to_open_month"
+    template = N_("{month} is not closed; a finding that belongs to it is recorded in it, not referred to it.")
+
+
+class ReopenNotPossible(RegisterError):
+    code = "reopen_not_possible"
+    template = N_(
+        "A closed month cannot be reopened: its close sealed the register at entry {seq}. Record what you found "
+        "now, in the open month, with a reference to {month} (a count with --refers-to {month}, or a correction)."
+    )
+
+
+class MonthNotClosed(RegisterError):
+    code = "month_not_closed"
+    template = N_("{month} is not closed, so there is nothing to reopen; entries can still be dated in it.")

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from pharmacy.domain.errors import (
+    CountNegative,
     InvalidQuantity,
     QuantityNotPositive,
     QuantityOffStep,
@@ -95,3 +96,11 @@ def format_quantity(steps: int, spec: UnitSpec) -> str:
     digits = len(str(spec.scale)) - 1
     frac_text = str(frac).rjust(digits, "0").rstrip("0")
     return f"{sign}{whole}.{frac_text}" if frac_text else f"{sign}{whole}"
+
+
+def parse_count(value: Decimal | int | str, spec: UnitSpec) -> int:
+    """What a count found, in steps: zero is a finding (the batch is gone); negative is a typing error."""
+    number = _to_decimal(value)
+    if number < 0:
+        raise CountNegative(text=str(value).strip())
+    return 0 if number == 0 else parse_quantity(value, spec)

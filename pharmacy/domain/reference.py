@@ -58,6 +58,7 @@ class Medicine:
     unit_step: int
     pack_size: int
     modified_release: bool
+    count_tolerance_bp: int | None = None  # liquids: see domain.counts (None: the default for liquids)
 
     @property
     def unit(self) -> UnitSpec:
@@ -182,6 +183,8 @@ class PeriodClose:
     head_hash: str
     signed_by_id: int
     signed_at: datetime
+    figures_digest: str | None = None  # domain.monthly.figures_digest of what was signed
+    acknowledgement: str | None = None  # the signer's words on unexplained variances
 
 
 @dataclass(frozen=True)

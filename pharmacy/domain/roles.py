@@ -39,6 +39,9 @@ MAY_ADMINISTER = frozenset({Role.ADMINISTRATOR, Role.RESPONSIBLE_PHARMACIST})
 MAY_EDIT_CATALOGUE = frozenset({Role.ADMINISTRATOR, Role.RESPONSIBLE_PHARMACIST, Role.PHARMACIST})
 MAY_RECORD_PRESCRIPTION = _PHARMACISTS
 MAY_SIGN_CLOSE = frozenset({Role.RESPONSIBLE_PHARMACIST})
+# Anyone who handles stock may count it; explaining a variance writes an entry, which is a pharmacist's act.
+MAY_COUNT = _STAFF
+MAY_HOLD = _PHARMACISTS
 
 
 def require_role(role: Role, allowed: frozenset[Role], action: Text, **params: object) -> None:

@@ -7,12 +7,15 @@ may go back further, but only forward from the latest entry already recorded (Ti
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from pharmacy.domain.errors import (
+    N_,
     ImportOutOfOrder,
+    InvalidValue,
     OccurredInFuture,
     OutsideLateEntryWindow,
     PeriodClosed,
@@ -61,3 +64,14 @@ def check_occurred_at(occurred_at: datetime, now: datetime, policy: TimingPolicy
     # Days are counted on the pharmacy's calendar: "yesterday" means the local yesterday.
     if (local_day(now, policy.tz) - local_day(occurred_at, policy.tz)).days > policy.late_entry_days:
         raise OutsideLateEntryWindow(occurred_at=shown, days=policy.late_entry_days)
+
+
+_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+
+
+def parse_month(value: str) -> str:
+    """'YYYY-MM' as typed, checked; the key every period in the register uses."""
+    text = value.strip()
+    if not _MONTH.fullmatch(text):
+        raise InvalidValue(field="month", problem=N_("give the month as YYYY-MM, e.g. 2026-11"), text=text)
+    return text

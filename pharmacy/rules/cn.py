@@ -10,7 +10,7 @@ from datetime import date
 
 from pharmacy.domain.errors import N_
 from pharmacy.domain.findings import Finding, Severity
-from pharmacy.rules.facts import MedicineFacts, PrescriptionFacts, ReceiptFacts, SupplyFacts
+from pharmacy.rules.facts import DestructionFacts, MedicineFacts, PrescriptionFacts, ReceiptFacts, SupplyFacts
 from pharmacy.rules.identifiers import check_cn_ric, ric_birth_date
 from pharmacy.rules.params import Params
 from pharmacy.rules.support import age_on, finding
@@ -324,3 +324,19 @@ def cn_20_no_online(rx: Rx, med: MedicineFacts, s: SupplyFacts, p: Params) -> Fi
             "cn.no_online_sale", "CN-20", BLOCK, N_("Narcotic and psychotropic medicines may not be sold online")
         )
     return None
+
+
+def cn_14_supervision(d: DestructionFacts, p: Params) -> Finding | None:
+    """CN-14: stock is destroyed under the drug regulator's supervision, which the entry records."""
+    # 条例 Art.61: the county drug regulator attends and supervises within 5 days of the application
+    if d.patient_returned or (d.supervisor and d.supervisor_agency):
+        return None
+    return finding(
+        "cn.destruction_supervision",
+        "CN-14",
+        BLOCK,
+        N_(
+            "Controlled stock is destroyed under the drug regulator's supervision (条例 Art.61); record the "
+            "supervising officer and their agency"
+        ),
+    )

@@ -175,6 +175,8 @@ class DestructionFacts:
     authorised_witness_name: str | None = None  # UK: the Secretary of State's authorised person
     authorised_witness_signed: bool = False
     patient_returned: bool = False
+    supervisor: str | None = None  # CN: the drug regulator's officer who attended (条例 Art.61)
+    supervisor_agency: str | None = None
 
 
 @dataclass(frozen=True)

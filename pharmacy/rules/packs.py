@@ -132,6 +132,7 @@ def _cn(profile: Profile, rx: tuple[PrescriptionRule, ...], supply: tuple[Supply
         supply=_COMMON_SUPPLY + supply + _CN_SUPPLY,
         receipt=_COMMON_RECEIPT + _CN_RECEIPT,
         record=_COMMON_RECORD,
+        destruction=(cn.cn_14_supervision,),
     )
 
 

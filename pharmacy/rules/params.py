@@ -53,6 +53,8 @@ US: dict[str, Value] = {
     "us.emergency_written_days": 7,  # US-7, 1306.11(d)
     "us.cII_multiple_days": 90,  # US-8, 1306.12(b)
     "us.destruction_witnesses": 2,  # US-13, Part 1317
+    "us.inventory_exact_over": 1000,  # US-11, 1304.11(e)(3): an opened container over this is counted exactly
+    "us.inventory_years": 2,  # US-11, 1304.11(c): biennial
 }
 
 UK: dict[str, Value] = {

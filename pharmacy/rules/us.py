@@ -310,3 +310,17 @@ def us_13_destruction(d: DestructionFacts, p: Params) -> Finding | None:
             N_("A destruction must record the date, method and place of destruction (DEA Form 41)"),
         )
     return None
+
+
+def us_11_estimate(count_type: str, class_code: str | None, container_units: int, p: Params) -> Finding | None:
+    """US-11: an inventory may estimate an opened container of CIII–V, unless it holds over 1,000 units."""
+    # 21 CFR 1304.11(e)(3): CI/CII exact count or measure; CIII–V estimate unless the container holds > 1,000
+    if count_type == "routine":
+        why = N_("estimates belong to DEA inventories; a balance check counts exactly")
+    elif class_code in p.texts("us.cII_classes") or class_code not in p.texts("us.cIII_V_classes"):
+        why = N_("Schedule II is counted or measured exactly (21 CFR 1304.11(e)(3))")
+    elif container_units > p.number("us.inventory_exact_over"):
+        why = N_("a container of more than 1,000 units is counted exactly (21 CFR 1304.11(e)(3))")
+    else:
+        return None
+    return finding("us.inventory_exact", "US-11", BLOCK, N_("This must be counted exactly: {why}"), why=why)

@@ -138,9 +138,26 @@ class SupplierReturnLine(_Movement):
 class DestructionLine(_Movement):
     type: Literal["destruction"]
     book: Book = Book.STOCK
+    method: str | None = Field(default=None, description="e.g. denaturing kit, incineration")
+    place: str | None = None
+    second_witness: str | None = Field(default=None, description="US Form 41: the second employee witness")
+    second_witness_pin: str | None = Field(default=None, description="else $PHARMACY_PIN_<SECOND_WITNESS>")
+    authorised_witness: str | None = Field(default=None, description="UK: the authorised witness, by name")
+    authorised_witness_ref: str | None = None
+    supervisor: str | None = Field(default=None, description="CN: the regulator's supervising officer")
+    supervisor_agency: str | None = None
 
     def command(self, witness: c.Credentials | None) -> c.DestroyCommand:
-        return c.DestroyCommand(**self.common(witness), book=self.book)
+        return c.DestroyCommand(
+            **self.common(witness),
+            book=self.book,
+            method=self.method,
+            place=self.place,
+            authorised_witness=self.authorised_witness,
+            authorised_witness_ref=self.authorised_witness_ref,
+            supervisor=self.supervisor,
+            supervisor_agency=self.supervisor_agency,
+        )
 
 
 class LossLine(_Movement):

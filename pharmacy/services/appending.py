@@ -65,6 +65,8 @@ class Scope:
 
 
 DraftBuilder = Callable[[Scope], Draft]
+# Writes what belongs to the entry besides the register line (a destruction's witnesses …), same transaction.
+AfterAppend = Callable[[Scope, Draft, Recorded], None]
 
 
 def occurred(value: datetime | None, now: datetime) -> datetime:
@@ -83,6 +85,7 @@ def run_movement(
     kind: MovementKind,
     credentials: Credentials | None,
     build: DraftBuilder,
+    after: AfterAppend | None = None,
 ) -> Recorded:
     require_role(actor.role, MAY_ENTER[kind], N_("record a {kind}"), kind=KIND_LABEL[kind])
     checker = witness(ctx, actor, credentials, kind)
@@ -97,8 +100,11 @@ def run_movement(
             return Recorded.from_outcome(prior)
         _recheck_people(uow, actor, checker)
         now = ctx.clock.now()
-        draft = build(Scope(uow, pharmacy, now, actor, checker, ctx.rule_params))
+        scope = Scope(uow, pharmacy, now, actor, checker, ctx.rule_params)
+        draft = build(scope)
         recorded = append(uow, pharmacy, head, draft, now)
+        if after is not None:
+            after(scope, draft, recorded)
         remember(uow, ctx.pharmacy_id, command_id, command, recorded.to_outcome(), now)
         uow.commit()
     return recorded

@@ -12,6 +12,9 @@ from decimal import Decimal
 from typing import Literal
 from uuid import UUID
 
+from pharmacy.domain.counts import CountScope, CountType, TakenAt, VarianceReason
+from pharmacy.domain.duties import Duty
+from pharmacy.domain.holds import HoldKind, HoldReason
 from pharmacy.domain.movement import Book
 from pharmacy.domain.reference import PrescriptionDetails
 from pharmacy.domain.roles import Role
@@ -69,7 +72,16 @@ class SupplierReturnCommand(MovementCommand):
 
 @dataclass(frozen=True, kw_only=True)
 class DestroyCommand(MovementCommand):
+    """Destroy stock or patient returns. `witness` is the entry's checker; the law may ask for more."""
+
     book: Book = Book.STOCK
+    method: str | None = None  # e.g. denaturing kit, incineration
+    place: str | None = None
+    second_witness: Credentials | None = None  # US: Form 41's second employee witness
+    authorised_witness: str | None = None  # UK: the Secretary of State's authorised witness, by name
+    authorised_witness_ref: str | None = None  # and their authorisation
+    supervisor: str | None = None  # CN: the regulator's officer who supervised it
+    supervisor_agency: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -171,3 +183,50 @@ class UserCommand:
     role: Role
     pin: str = field(repr=False)
     registration_no: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class StartCountCommand:
+    id: UUID
+    scope: CountScope = CountScope.ALL
+    scope_value: str | None = None  # the class code, or the medicine's code or GTIN
+    count_type: CountType = CountType.ROUTINE
+    taken_at: TakenAt | None = None  # US inventories: opening or close of business
+    note: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class CountLotCommand:
+    """One lot counted in a count; the id makes a retried scan record once."""
+
+    id: UUID
+    count: UUID
+    medicine: str
+    batch: str
+    counted: Decimal | str
+    unit: QuantityUnit = "base"
+    book: Book = Book.STOCK
+    estimated: bool = False  # US inventories, CIII–V only (21 CFR 1304.11(e)(3))
+    reason: VarianceReason | None = None
+    note: str | None = None
+    refers_to_month: str | None = None
+    witness: Credentials | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class HoldCommand:
+    medicine: str
+    batch: str
+    kind: HoldKind = HoldKind.QUARANTINE
+    reason: HoldReason = HoldReason.EXPIRED
+    on: date | None = None  # None: today
+    reference: str | None = None  # the application's number (CN)
+    note: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class DutyDoneCommand:
+    entry: str  # the loss entry's sequence number or id
+    duty: Duty
+    done_on: date | None = None
+    reference: str | None = None

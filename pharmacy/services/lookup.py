@@ -106,6 +106,10 @@ def prescription(uow: UnitOfWork, pharmacy: Pharmacy, key: str) -> Prescription:
     return matches[0]
 
 
+def quantity_base(med: Medicine, value: Decimal | str, unit: QuantityUnit) -> Decimal | str:
+    """A quantity in base units, from base units or whole packs as typed."""
+    return packs_to_base(value, med.pack_size) if unit == "pack" else value
+
+
 def quantity(med: Medicine, value: Decimal | str, unit: QuantityUnit, *, signed: bool = False) -> int:
-    base = packs_to_base(value, med.pack_size) if unit == "pack" else value
-    return parse_quantity(base, med.unit, signed=signed)
+    return parse_quantity(quantity_base(med, value, unit), med.unit, signed=signed)

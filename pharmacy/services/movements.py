@@ -23,7 +23,6 @@ from pharmacy.services import lookup, rule_facts
 from pharmacy.services.appending import Draft, Scope, ensure_available, occurred, run_movement
 from pharmacy.services.commands import (
     AdjustCommand,
-    DestroyCommand,
     DispenseCommand,
     LossCommand,
     MovementCommand,
@@ -32,6 +31,7 @@ from pharmacy.services.commands import (
     SupplierReturnCommand,
 )
 from pharmacy.services.context import ServiceContext
+from pharmacy.services.holds import refuse_if_held
 from pharmacy.services.judging import judge
 from pharmacy.services.results import Actor, Recorded
 
@@ -50,7 +50,7 @@ def _document(command: MovementCommand, kind: MovementKind) -> str:
     return document
 
 
-def _draft(
+def draft_of(
     scope: Scope,
     command: MovementCommand,
     kind: MovementKind,
@@ -99,7 +99,7 @@ def receive(ctx: ServiceContext, actor: Actor, command: ReceiveCommand) -> Recor
         document = _document(command, kind)
         when = occurred(command.occurred_at, scope.now)
         lot = lookup.usable_lot(_receipt_lot(scope, command, med.id), when, pharmacy)
-        return _draft(
+        return draft_of(
             scope,
             command,
             kind,
@@ -151,7 +151,8 @@ def dispense(ctx: ServiceContext, actor: Actor, command: DispenseCommand) -> Rec
             )
         when = occurred(command.occurred_at, scope.now)
         lot = lookup.usable_lot(lookup.lot(uow, pharmacy, med, command.batch), when, pharmacy)
-        draft = _draft(
+        refuse_if_held(uow, pharmacy, med, lot)
+        draft = draft_of(
             scope,
             command,
             kind,
@@ -224,7 +225,7 @@ def take_back(ctx: ServiceContext, actor: Actor, command: PatientReturnCommand) 
         patient_id = lookup.patient(uow, pharmacy, command.patient).id if command.patient else None
         if patient_id is None and rx is not None:
             patient_id = rx.patient_id
-        draft = _draft(
+        draft = draft_of(
             scope,
             command,
             kind,
@@ -245,7 +246,7 @@ def return_to_supplier(ctx: ServiceContext, actor: Actor, command: SupplierRetur
 
     def build(scope: Scope) -> Draft:
         supplier = lookup.supplier(scope.uow, scope.pharmacy, command.supplier)
-        return _draft(
+        return draft_of(
             scope,
             command,
             kind,
@@ -258,28 +259,11 @@ def return_to_supplier(ctx: ServiceContext, actor: Actor, command: SupplierRetur
     return run_movement(ctx, actor, command.id, command, kind, command.witness, build)
 
 
-def destroy(ctx: ServiceContext, actor: Actor, command: DestroyCommand) -> Recorded:
-    kind = MovementKind.DESTRUCTION
-
-    def build(scope: Scope) -> Draft:
-        return _draft(
-            scope,
-            command,
-            kind,
-            -1,
-            book=command.book,
-            reason=_reason(command, kind),
-            document=lookup.text(command.document, "document", required=False, limit=80),
-        )
-
-    return run_movement(ctx, actor, command.id, command, kind, command.witness, build)
-
-
 def record_loss(ctx: ServiceContext, actor: Actor, command: LossCommand) -> Recorded:
     kind = MovementKind.LOSS
 
     def build(scope: Scope) -> Draft:
-        return _draft(
+        return draft_of(
             scope,
             command,
             kind,
@@ -296,7 +280,7 @@ def adjust(ctx: ServiceContext, actor: Actor, command: AdjustCommand) -> Recorde
     kind = MovementKind.ADJUSTMENT
 
     def build(scope: Scope) -> Draft:
-        return _draft(
+        return draft_of(
             scope,
             command,
             kind,
