@@ -234,6 +234,7 @@ def test_a_finding_after_the_close_refers_to_the_closed_month(world: World) -> N
     line = counts.count_lot(
         world.ctx, world.pharmacist, CountLotCommand(id=new_id(), refers_to_month="2026-03", **base)
     )
+    assert line.movement_id is not None
     with world.ctx.uow(write=False) as uow:
         entry = uow.ledger.movement(world.pharmacy_id, line.movement_id)
     assert entry is not None and "re 2026-03" in (entry.document or "")
