@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from pharmacy import demo_custody as custody
 from pharmacy.db.migrate import upgrade
 from pharmacy.db.uow import SqlUnitOfWorkFactory
 from pharmacy.demo_data import (
@@ -33,7 +34,6 @@ from pharmacy.domain.reference import Medicine, PrescriptionDetails
 from pharmacy.schemas.medicine_csv import PACKAGED_CATALOGUE, read_catalogue
 from pharmacy.services import movements, reference
 from pharmacy.services.auth import authenticate
-from pharmacy.services.close import close_month
 from pharmacy.services.commands import (
     CorrectCommand,
     Credentials,
@@ -73,6 +73,8 @@ class DemoState:
     rx_count: int = 0
     classes: dict[str, str] = field(default_factory=dict)  # medicine code → its class in this jurisdiction
     codes_issued: int = 0
+    returned: dict[tuple[str, str], int] = field(default_factory=dict)  # patient returns awaiting destruction
+    expiring: list[tuple[str, str, date, bool]] = field(default_factory=list)  # code, batch, expiry, destroy it
 
     def prescribe(
         self,
@@ -200,7 +202,12 @@ def _receive(state: DemoState, med: Medicine, day: date, *, expiry: date | None 
 def _dispense(state: DemoState, day: date) -> None:
     site = SITES[state.profile]
     med = state.rng.choice(state.medicines)
-    lots = [(b, e) for b, e in state.lots.get(med.code, []) if e >= day and state.stock.get((med.code, b), 0) > 0]
+    kept = {(code, batch) for code, batch, _, _ in state.expiring}  # left on the shelf to expire
+    lots = [
+        (b, e)
+        for b, e in state.lots.get(med.code, [])
+        if e >= day and state.stock.get((med.code, b), 0) > 0 and (med.code, b) not in kept
+    ]
     if not lots:
         return
     batch = min(lots, key=lambda x: x[1])[0]  # earliest expiry first
@@ -254,7 +261,7 @@ def _occasional(state: DemoState, day: date) -> None:
     elif roll < 0.12:
         med = state.rng.choice(state.medicines)
         if state.lots.get(med.code):
-            movements.take_back(
+            back = movements.take_back(
                 state.ctx,
                 actor,
                 PatientReturnCommand(
@@ -266,6 +273,8 @@ def _occasional(state: DemoState, day: date) -> None:
                     reason="unused, returned by family",
                 ),
             )
+            key = (med.code, state.lots[med.code][0][0])
+            state.returned[key] = state.returned.get(key, 0) + back.quantity
 
 
 def _run_day(state: DemoState, day: date) -> None:
@@ -347,10 +356,29 @@ def _simulate(state: DemoState, start: date, today: date, now: datetime, progres
                 progress(offset / days, f"skipped on {day}: {exc}")
         if offset == days - 20 and soon:
             _receive(state, soon[0], day, expiry=today + timedelta(days=45))  # an expiry alert to look at
+        _custody_day(state, day, (start, today))
         progress((offset + 1) / days, day.isoformat())
     state.clock.current = max(state.clock.current, now)
     _warned(state, now.astimezone(state.tz).date())  # first, so the lawful ones head the counter's list
     _waiting(state, now.astimezone(state.tz).date())
+
+
+def _custody_day(state: DemoState, day: date, span: tuple[date, date]) -> None:
+    """Two small lots that expire (one destroyed, one left waiting), month-end counts, returns destroyed."""
+    start, today = span
+    if day == start + timedelta(days=3):
+        for expiry, destroy in ((start + timedelta(days=30), True), (today - timedelta(days=8), False)):
+            med = state.medicines[1 % len(state.medicines)]
+            _receive(state, med, day, expiry=expiry)
+            state.expiring.append((med.code, state.lots[med.code][-1][0], expiry, destroy))
+    for code, batch, expiry, destroy in state.expiring:
+        if day == expiry + timedelta(days=1) and state.stock.get((code, batch), 0) > 0:
+            custody.quarantine(state, day, code, batch, apply=True)
+        if destroy and day == expiry + timedelta(days=4):
+            custody.destroy_stock(state, day, code, batch)
+    if (day + timedelta(days=1)).day == 1:
+        custody.destroy_returns(state, day, state.returned)
+        custody.month_end(state, day, unexplained=day.month == start.month)
 
 
 def _waiting(state: DemoState, today: date) -> None:
@@ -373,11 +401,10 @@ def _waiting(state: DemoState, today: date) -> None:
 
 def _close_before_last(state: DemoState, first_of_month: date) -> None:
     """On the first of a month, the month before last is signed off (last month stays open for review)."""
-    rp = state.people[0]
     month_before_last = (first_of_month - timedelta(days=32)).replace(day=1)
     if month_before_last >= (state.clock.current - timedelta(days=95)).date().replace(day=1):
         state.at(first_of_month, 8, 30)
-        close_month(state.ctx, Credentials(rp.username, rp.pin), month_before_last.strftime("%Y-%m"))
+        custody.close(state, month_before_last.strftime("%Y-%m"))
 
 
 def _warned(state: DemoState, today: date) -> None:

@@ -62,7 +62,7 @@ def monthly_report(engine: Engine, pharmacy_id: int, month: str, now: datetime |
         daily = _daily(uow, pharmacy, review.figures, start, end)
         problems = _problems(uow, pharmacy, lines, review.unexplained, losses, (start, end, now))
     reconciliation = reconcile_prescriptions(engine, pharmacy_id, month)
-    problems += _owing(reconciliation.lines)
+    problems += _owing(reconciliation.lines, (end - timedelta(seconds=1)).astimezone(pharmacy.tz).date())
     last_day = (end - timedelta(seconds=1)).astimezone(pharmacy.tz).date()
     return MonthlyReport(
         pharmacy=pharmacy,
@@ -84,8 +84,8 @@ def monthly_report(engine: Engine, pharmacy_id: int, month: str, now: datetime |
 
 def _lines(uow: SqlUnitOfWork, pharmacy: Pharmacy, figures: Sequence[LotFigures], end: datetime) -> list[MonthlyLine]:
     last = _last_counts(uow.custody.lines_counted(pharmacy.id, None, end))
-    held = {h.lot_id for h in uow.custody.holds(pharmacy.id) if h.kind is HoldKind.QUARANTINE}
     last_day = (end - timedelta(seconds=1)).astimezone(pharmacy.tz).date()
+    held = {h.lot_id for h in uow.custody.holds(pharmacy.id) if h.kind is HoldKind.QUARANTINE and h.on <= last_day}
     out = []
     for f in figures:
         med, lot = _medicine(uow, f.medicine_id), _lot(uow, f.lot_id)
@@ -235,7 +235,8 @@ def _problems(
             for d in loss.duties
             if d.overdue(today)
         ]
-    return problems + _supervision_overdue(uow, pharmacy, today)
+    last_day = (end - timedelta(seconds=1)).astimezone(pharmacy.tz).date()
+    return problems + _supervision_overdue(uow, pharmacy, lines, min(today, last_day))
 
 
 def _unexplained(uow: SqlUnitOfWork, pharmacy: Pharmacy, x: CountLine, by_lot: dict[int, MonthlyLine]) -> OpenProblem:
@@ -268,24 +269,30 @@ def _line_problems(line: MonthlyLine, pharmacy: Pharmacy, start: datetime, end: 
     return out
 
 
-def _supervision_overdue(uow: SqlUnitOfWork, pharmacy: Pharmacy, today: date) -> list[OpenProblem]:
-    """CN-14: destruction applied for, no supervised destruction 5 days later, stock still held."""
+def _supervision_overdue(
+    uow: SqlUnitOfWork, pharmacy: Pharmacy, lines: Sequence[MonthlyLine], as_of: date
+) -> list[OpenProblem]:
+    """CN-14: destruction applied for, no supervised destruction 5 days later, the stock still held."""
     if pharmacy.profile.jurisdiction != "cn":
         return []
+    held = {x.lot.id: x for x in lines if x.figures.closing > 0}
     out = []
     for h in uow.custody.holds(pharmacy.id):
-        if h.kind is not HoldKind.DESTRUCTION_APPLIED or today <= h.on + timedelta(days=SUPERVISION_DAYS):
+        line = held.get(h.lot_id)
+        if (
+            h.kind is not HoldKind.DESTRUCTION_APPLIED
+            or line is None
+            or as_of <= h.on + timedelta(days=SUPERVISION_DAYS)
+        ):
             continue
-        if uow.ledger.balance(h.lot_id, Book.STOCK.value) > 0:
-            lot = _lot(uow, h.lot_id)
-            med = _medicine(uow, lot.medicine_id)
-            subject = {"medicine": med.display_name, "batch": lot.batch, "applied": h.on.isoformat()}
-            out.append(OpenProblem(OpenProblemKind.SUPERVISION_OVERDUE, subject))
+        subject = {"medicine": line.medicine.display_name, "batch": line.lot.batch, "applied": h.on.isoformat()}
+        out.append(OpenProblem(OpenProblemKind.SUPERVISION_OVERDUE, subject))
     return out
 
 
-def _owing(lines: Iterable[PrescriptionLine]) -> list[OpenProblem]:
-    """Part supplies still owed at the month's end (regulations §7.2: owings drift the balance)."""
+def _owing(lines: Iterable[PrescriptionLine], last_day: date) -> list[OpenProblem]:
+    """Part supplies still owed and still suppliable at the month's end (regulations §7.2: owings drift the
+    balance). An owing that lapsed with its prescription is the reconciliation's problem, not an open one."""
     return [
         OpenProblem(
             OpenProblemKind.OWING,
@@ -297,5 +304,5 @@ def _owing(lines: Iterable[PrescriptionLine]) -> list[OpenProblem]:
             },
         )
         for line in lines
-        if line.owing > 0
+        if line.owing > 0 and (line.valid_until is None or line.valid_until > last_day)
     ]

@@ -239,7 +239,9 @@ def _fitting_reason(c: _Counting, line: CountLine) -> VarianceReason:
     spec, variance = c.medicine.unit, line.variance
     shown = {"variance": ("+" if variance > 0 else "") + format_quantity(variance, spec), "unit": c.medicine.base_unit}
     if line.reason is None:
-        reasons = ", ".join(r.value for r in VarianceReason if REASON_SIGN[r] in (0, 1 if variance > 0 else -1))
+        liquid = c.medicine.base_unit in LIQUID_UNITS
+        fits = [r for r in VarianceReason if REASON_SIGN[r] in (0, 1 if variance > 0 else -1)]
+        reasons = ", ".join(r.value for r in fits if liquid or r not in LIQUID_REASONS)
         book = format_quantity(line.book_balance, spec)
         raise VarianceReasonRequired(**shown, counted=format_quantity(line.counted, spec), book=book, reasons=reasons)
     sign = REASON_SIGN[line.reason]

@@ -14,6 +14,7 @@ from fpdf.enums import TableBordersLayout, TableCellFillMode
 from fpdf.fonts import FontFace
 
 from pharmacy.domain.errors import N_
+from pharmacy.domain.profile import Profile
 from pharmacy.reports.export.monthly_tables import counts_table
 from pharmacy.reports.export.pdf_doc import (
     ACCENT,
@@ -34,7 +35,7 @@ from pharmacy.reports.export.pdf_parts import (
     signature_block,
 )
 from pharmacy.reports.export.register_layout import legal_table
-from pharmacy.reports.export.table import local, qty, signed
+from pharmacy.reports.export.table import local, medicine_name, qty, signed
 from pharmacy.reports.monthly_model import MUST_ACKNOWLEDGE, MonthlyLine, MonthlyReport
 from pharmacy.reports.register_report import RegisterReport
 
@@ -109,9 +110,9 @@ def monthly_pdf(report: MonthlyReport, translate: Translate) -> bytes:
     return pdf.finish()
 
 
-def _medicine_heading(line: MonthlyLine, translate: Translate) -> str:
+def _medicine_heading(line: MonthlyLine, translate: Translate, profile: Profile) -> str:
     med = line.medicine
-    parts = [f"{med.generic_local}  {med.display_name}" if med.generic_local else med.display_name, med.form]
+    parts = [medicine_name(med, profile), med.form]
     parts += [med.code, line.class_code or "", translate(N_("unit: {unit}")).format(unit=med.base_unit)]
     return " · ".join(p for p in parts if p)
 
@@ -175,7 +176,7 @@ def figures_grid(pdf: ReportPdf, report: MonthlyReport) -> None:
             if line.medicine.id != current:
                 current = line.medicine.id
                 group = out.row(style=FontFace(emphasis="BOLD", fill_color=GROUP_FILL, color=ACCENT))
-                group.cell(_medicine_heading(line, pdf.t), colspan=17, align="LEFT")
+                group.cell(_medicine_heading(line, pdf.t, report.pharmacy.profile), colspan=17, align="LEFT")
             row = out.row()
             for text, style in _figure_cells(line, pdf.t, report.pharmacy.tz):
                 row.cell(text, style=style)
@@ -205,7 +206,7 @@ def problems_block(pdf: ReportPdf, report: MonthlyReport) -> None:
 def register_pdf(report: RegisterReport, translate: Translate) -> bytes:
     t, tz, med = translate, report.pharmacy.tz, report.medicine
     footer = t(GENERATED).format(at=local(report.generated_at, tz))
-    name = f"{med.generic_local} {med.display_name}".strip()
+    name = medicine_name(med, report.pharmacy.profile)
     running = Running(t(REGISTER_TITLE), f"{report.pharmacy.name} · {name} · {report.month}", footer, False)
     pdf = ReportPdf(running, t)
     pdf.add_page()

@@ -13,10 +13,11 @@ from fpdf.fonts import FontFace
 
 from pharmacy.domain.duties import DUTY_LABEL
 from pharmacy.domain.errors import N_
+from pharmacy.domain.profile import Profile
 from pharmacy.domain.reference import Medicine
 from pharmacy.reports.export.monthly_tables import duty_status
 from pharmacy.reports.export.pdf_doc import ACCENT, GREEN, HEAD_FILL, INK, MUTED, RED, ZEBRA, ReportPdf
-from pharmacy.reports.export.table import local, qty
+from pharmacy.reports.export.table import local, medicine_name, qty
 from pharmacy.reports.monthly_model import MonthlyReport
 
 PROFILE_LABEL = {
@@ -101,17 +102,36 @@ def daily_chart(pdf: ReportPdf, report: MonthlyReport) -> None:
             pdf.add_page()
         y = pdf.get_y()
         for i, (medicine, values) in enumerate(series[start : start + 4]):
-            _panel(pdf, pdf.l_margin + i * (width + gap), y, width, height, medicine, values)
+            x = pdf.l_margin + i * (width + gap)
+            _panel(pdf, x, y, (width, height), medicine, values, report.pharmacy.profile)
         pdf.set_y(y + height + 3)
 
 
-def _panel(pdf: ReportPdf, x: float, y: float, w: float, h: float, med: Medicine, values: Sequence[int]) -> None:
+def _fit(pdf: ReportPdf, text: str, width: float) -> str:
+    """Cut a title to the panel with an ellipsis rather than letting it run into the next one."""
+    if pdf.get_string_width(text) <= width:
+        return text
+    while text and pdf.get_string_width(text + "…") > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+def _panel(
+    pdf: ReportPdf,
+    x: float,
+    y: float,
+    size: tuple[float, float],
+    med: Medicine,
+    values: Sequence[int],
+    profile: Profile,
+) -> None:
+    w, h = size
     pdf.set_fill_color(*ZEBRA)
     pdf.rect(x, y, w, h, style="F", round_corners=True, corner_radius=1.5)
     pdf.set_font("body", "B", 7.5)
     pdf.set_text_color(*ACCENT)
     pdf.set_xy(x + 2, y + 1.2)
-    pdf.cell(w - 4, 3.5, f"{med.generic_local} {med.display_name}".strip()[:48])
+    pdf.cell(w - 4, 3.5, _fit(pdf, medicine_name(med, profile), w - 4))
     top, peak = max(values), values[-1]
     pdf.set_font("body", "", 6.5)
     pdf.set_text_color(*MUTED)
@@ -165,7 +185,7 @@ def losses_block(pdf: ReportPdf, report: MonthlyReport) -> None:
                 first = i == 0
                 row.cell(str(loss.seq) if first else "")
                 row.cell(loss.occurred_on.isoformat() if first else "")
-                row.cell(f"{med.generic_local} {med.display_name}".strip() if first else "")
+                row.cell(medicine_name(med, report.pharmacy.profile) if first else "")
                 row.cell(loss.batch if first else "")
                 row.cell(f"{qty(loss.quantity, med)} {med.base_unit}" if first else "")
                 row.cell(t(DUTY_LABEL[due.duty]))

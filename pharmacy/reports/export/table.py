@@ -13,6 +13,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from pharmacy.domain.errors import N_, Text, render_message
+from pharmacy.domain.profile import Profile
 from pharmacy.domain.quantity import format_quantity
 from pharmacy.domain.reference import Medicine
 
@@ -52,6 +53,13 @@ class Table:
     title: Text
     columns: tuple[Column, ...]
     rows: tuple[Row, ...] = field(default=())
+
+
+def medicine_name(med: Medicine, profile: Profile) -> str:
+    """Chinese registers name the medicine in Chinese first (专用账册); elsewhere the English name suffices."""
+    if profile.jurisdiction == "cn" and med.generic_local:
+        return f"{med.generic_local}  {med.display_name}"
+    return med.display_name
 
 
 def qty(steps: int, medicine: Medicine) -> Decimal:
