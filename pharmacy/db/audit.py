@@ -21,9 +21,11 @@ from uuid import UUID
 from sqlalchemy import Connection, Engine, select, text
 
 from pharmacy.db import rows as r
+from pharmacy.db.ledger_store import kind_totals_of, kind_totals_query
 from pharmacy.db.types import UTCDateTime
 from pharmacy.domain.chain import CHAIN_VERSION, HASHED_FIELDS, canonical_time
 from pharmacy.domain.ledger import RecordRow
+from pharmacy.domain.monthly import KindTotal
 from pharmacy.domain.ports import RecordsUnavailable
 from pharmacy.domain.reference import PeriodClose
 
@@ -159,6 +161,8 @@ class SqlAuditSource:
                     x["head_hash"],
                     x["signed_by_id"],
                     UTCDateTime().process_result_value(x["signed_at"], self.engine.dialect) or x["signed_at"],
+                    x["figures_digest"],
+                    x["acknowledgement"],
                 )
                 for x in rows
             ]
@@ -173,6 +177,10 @@ class SqlAuditSource:
         q = select(m.seq).where(m.pharmacy_id == pharmacy_id, m.seq > after_seq, m.occurred_at < before)
         with self._connect() as conn:
             return conn.scalar(q.order_by(m.seq).limit(1))
+
+    def kind_totals(self, pharmacy_id: int, start: datetime | None, end: datetime) -> list[KindTotal]:
+        with self._connect() as conn:
+            return kind_totals_of(conn.execute(kind_totals_query(pharmacy_id, start, end)))
 
     def missing_triggers(self) -> list[str]:
         if self.dialect == "sqlite":

@@ -8,6 +8,7 @@ They are built once at import with bound parameters, so each call only executes 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, cast
 from uuid import UUID
@@ -15,6 +16,7 @@ from uuid import UUID
 from sqlalchemy import (
     Connection,
     CursorResult,
+    Select,
     Table,
     bindparam,
     func,
@@ -230,18 +232,7 @@ class SqlLedgerStore:
         return [(_UTC.process_result_value(at, self.s.get_bind().dialect) or at, int(q)) for at, q in found]
 
     def kind_totals(self, pharmacy_id: int, start: datetime | None, end: datetime) -> list[KindTotal]:
-        m = r.MovementRow
-        q = (
-            select(m.medicine_id, m.lot_id, m.book, m.kind, func.sum(m.quantity))
-            .where(m.pharmacy_id == pharmacy_id, m.occurred_at < end)
-            .group_by(m.medicine_id, m.lot_id, m.book, m.kind)
-        )
-        if start is not None:
-            q = q.where(m.occurred_at >= start)
-        return [
-            KindTotal(medicine, lot, Book(book), MovementKind(kind), int(total))
-            for medicine, lot, book, kind, total in self.s.execute(q)
-        ]
+        return kind_totals_of(self.s.execute(kind_totals_query(pharmacy_id, start, end)))
 
     def movements_of_kind(self, pharmacy_id: int, kind: MovementKind, start: datetime, end: datetime) -> list[Movement]:
         m = r.MovementRow
@@ -258,3 +249,18 @@ class SqlLedgerStore:
             m.pharmacy_id == pharmacy_id, m.seq.in_(select(last.c.seq))
         )
         return {(med, lot, book): int(balance) for med, lot, book, balance in self.s.execute(q)}
+
+
+def kind_totals_query(pharmacy_id: int, start: datetime | None, end: datetime) -> Select[Any]:
+    """Signed sums per medicine, lot, book and kind of the entries dated in [start, end): the month's fold."""
+    m = r.MovementRow
+    q = (
+        select(m.medicine_id, m.lot_id, m.book, m.kind, func.sum(m.quantity))
+        .where(m.pharmacy_id == pharmacy_id, m.occurred_at < end)
+        .group_by(m.medicine_id, m.lot_id, m.book, m.kind)
+    )
+    return q if start is None else q.where(m.occurred_at >= start)
+
+
+def kind_totals_of(rows: Iterable[Any]) -> list[KindTotal]:
+    return [KindTotal(med, lot, Book(book), MovementKind(kind), int(total)) for med, lot, book, kind, total in rows]

@@ -18,7 +18,9 @@ from zoneinfo import ZoneInfo
 
 from pharmacy.domain.errors import N_
 from pharmacy.domain.ledger import LedgerAuditor, Problem
+from pharmacy.domain.monthly import figures_digest, fold_month
 from pharmacy.domain.ports import AuditSource, RecordsUnavailable
+from pharmacy.domain.reference import PeriodClose
 from pharmacy.domain.timing import month_bounds
 
 PROGRESS_EVERY = 50_000
@@ -140,4 +142,22 @@ def _close_problems(source: AuditSource, pharmacy_id: int, tz: ZoneInfo) -> list
                     late, N_("entry {seq} is dated inside {month}, which was already closed"), {"month": close.month}
                 )
             )
+        problems += _figures_problems(source, pharmacy_id, tz, close)
     return problems
+
+
+def _figures_problems(source: AuditSource, pharmacy_id: int, tz: ZoneInfo, close: PeriodClose) -> list[Problem]:
+    """The month's figures, folded again, still have the digest the responsible pharmacist signed."""
+    if close.figures_digest is None:  # closed before the figures were sealed (migration 0007)
+        return []
+    start, end = month_bounds(close.month, tz)
+    figures = fold_month(source.kind_totals(pharmacy_id, None, start), source.kind_totals(pharmacy_id, start, end))
+    if figures_digest(figures) == close.figures_digest:
+        return []
+    return [
+        Problem(
+            close.head_seq,
+            N_("the figures of {month} no longer match those signed at its close (sealed at entry {seq})"),
+            {"month": close.month},
+        )
+    ]

@@ -18,6 +18,7 @@ from pharmacy.db.engine import make_engine
 from pharmacy.db.migrate import upgrade
 from pharmacy.domain.ledger import Problem
 from pharmacy.services import movements
+from pharmacy.services.close import close_month
 from pharmacy.services.commands import AdjustCommand, CorrectCommand, PatientReturnCommand
 from pharmacy.services.correct import correct
 from pharmacy.services.results import Recorded
@@ -222,3 +223,17 @@ def test_verify_does_not_hold_up_the_counter(sqlite_world: World) -> None:
         rows_in_snapshot = sum(1 for _ in source.chain_rows(world.pharmacy_id))
     assert done.lot_balance_after == 49
     assert rows_in_snapshot == rows_before  # the snapshot does not see the entry written meanwhile
+
+
+def test_figures_changed_after_the_close_are_reported_against_the_month(sqlite_url: str, sqlite_world: World) -> None:
+    """The close seals a digest of the month's figures; an edited entry changes them, and verify says which month."""
+    _history(sqlite_world)
+    sqlite_world.clock.advance(timedelta(days=31))
+    close_month(sqlite_world.ctx, sqlite_world.creds("zhou.rp"), "2026-03")
+    assert verify_world(sqlite_world).ok
+    _drop_movement_triggers(sqlite_url)
+    done = run_sqlite3(sqlite_url, "UPDATE movements SET quantity = -1 WHERE seq = 4;")
+    assert done.returncode == 0, done.stderr
+    rendered = [p.render() for p in verify_world(sqlite_world).pharmacies[0].problems]
+    assert "entry 4: content does not match its hash (altered after it was written)" in rendered
+    assert any("the figures of 2026-03 no longer match those signed at its close" in text for text in rendered)
