@@ -251,7 +251,7 @@ class SqlLedgerStore:
         return {(med, lot, book): int(balance) for med, lot, book, balance in self.s.execute(q)}
 
 
-def kind_totals_query(pharmacy_id: int, start: datetime | None, end: datetime) -> Select[Any]:
+def kind_totals_query(pharmacy_id: int, start: datetime | None, end: datetime) -> Select[int, int, str, str, int]:
     """Signed sums per medicine, lot, book and kind of the entries dated in [start, end): the month's fold."""
     m = r.MovementRow
     q = (
