@@ -64,7 +64,8 @@ MUST_ACK = N_("(to be acknowledged by the signer)")
 
 _STOCK_KEYS = ("opening", "receipts", "dispensed", "supplier_returns", "destroyed", "losses")
 _SIGNED_KEYS = ("adjustments", "corrections")
-_RETURN_KEYS = ("returns_opening", "patient_returns", "returns_destroyed", "returns_closing")
+# The returns record: opening, received, destroyed, then its corrections and count adjustments (signed), closing.
+_RETURN_KEYS = ("returns_opening", "patient_returns", "returns_destroyed")
 _FIGURE_LABELS = (
     N_("Batch"),
     N_("Opening"),
@@ -82,9 +83,10 @@ _FIGURE_LABELS = (
     N_("Opening"),
     N_("Received"),
     N_("Destroyed"),
+    N_("Other ±"),
     N_("Closing"),
 )
-_WIDTHS = (28, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 19, 15, 15, 15, 15, 15)
+_WIDTHS = (26, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 18, 14, 14, 14, 14, 14, 14)
 _ZERO = FontFace(color=(170, 170, 170))
 
 
@@ -135,6 +137,7 @@ def _figure_cells(line: MonthlyLine, t: Translate, tz: ZoneInfo) -> list[tuple[s
         when = count.counted_at.astimezone(tz).date().isoformat()
         cells += [(str(qty(count.counted, med)), None), (when, None), _num(signed(qty(count.variance, med)))]
     cells += [_num(str(qty(getattr(f, k), med))) for k in _RETURN_KEYS]
+    cells += [_num(signed(qty(f.returns_other, med))), _num(str(qty(f.returns_closing, med)))]
     return cells
 
 
@@ -148,7 +151,7 @@ def _figure_headings(pdf: ReportPdf, out: object) -> None:
     top.cell("")
     top.cell(t(STOCK), colspan=9, align="CENTER")
     top.cell(t(LAST_COUNT), colspan=3, align="CENTER")
-    top.cell(t(RETURNS), colspan=4, align="CENTER")
+    top.cell(t(RETURNS), colspan=5, align="CENTER")
     labels = out.row()  # type: ignore[attr-defined]
     for i, label in enumerate(_FIGURE_LABELS):
         labels.cell(t(label), align="LEFT" if i == 0 else "RIGHT")
@@ -160,7 +163,7 @@ def figures_grid(pdf: ReportPdf, report: MonthlyReport) -> None:
     pdf.set_draw_color(*HEAD_FILL)
     with pdf.table(
         col_widths=_WIDTHS,
-        text_align=("LEFT", *("RIGHT",) * 16),
+        text_align=("LEFT", *("RIGHT",) * 17),
         headings_style=FontFace(emphasis="BOLD", fill_color=HEAD_FILL, color=ACCENT, size_pt=6.5),
         num_heading_rows=2,
         cell_fill_color=ZEBRA,
@@ -176,7 +179,7 @@ def figures_grid(pdf: ReportPdf, report: MonthlyReport) -> None:
             if line.medicine.id != current:
                 current = line.medicine.id
                 group = out.row(style=FontFace(emphasis="BOLD", fill_color=GROUP_FILL, color=ACCENT))
-                group.cell(_medicine_heading(line, pdf.t, report.pharmacy.profile), colspan=17, align="LEFT")
+                group.cell(_medicine_heading(line, pdf.t, report.pharmacy.profile), colspan=18, align="LEFT")
             row = out.row()
             for text, style in _figure_cells(line, pdf.t, report.pharmacy.tz):
                 row.cell(text, style=style)
