@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from pharmacy.cli.custody import add_custody_parsers
+from pharmacy.cli.custody_parser import add_custody_parsers
 from pharmacy.cli.output import FORMATS
 from pharmacy.cli.report import add_report_parsers
 from pharmacy.domain.profile import Profile
