@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 
 from pharmacy.db import rows as r
 from pharmacy.db.types import UTCDateTime
@@ -30,9 +30,10 @@ class TodayEntry:
 
 @dataclass(frozen=True)
 class Alert:
-    kind: str  # "expiring" | "expired" | "month_open"
+    kind: str  # "expiring" | "expired" | "month_open" | the custody alerts of reports.home_alerts
     subject: str
     detail: str
+    what: str | None = None  # a message id shown after the subject, in the user's language
 
 
 def today_entries(engine: Engine, pharmacy_id: int, now: datetime, tz: ZoneInfo) -> list[TodayEntry]:
@@ -110,3 +111,15 @@ def expiry_alerts(lines: list[tuple[str, str, date, int]], today: date) -> list[
         elif expiry <= today + timedelta(days=EXPIRY_WARNING_DAYS):
             alerts.append(Alert("expiring", f"{name} {batch}", expiry.isoformat()))
     return sorted(alerts, key=lambda a: (a.kind != "expired", a.detail))
+
+
+def last_counted(engine: Engine, pharmacy_id: int) -> dict[int, datetime]:
+    """When each medicine's stock was last counted (its latest count line); one query."""
+    c = r.CountLineRow
+    q = (
+        select(c.medicine_id, func.max(c.counted_at))
+        .where(c.pharmacy_id == pharmacy_id, c.book == "stock")
+        .group_by(c.medicine_id)
+    )
+    with engine.connect() as conn:
+        return {mid: _UTC.process_result_value(at, engine.dialect) or at for mid, at in conn.execute(q)}

@@ -43,9 +43,12 @@ class PharmacyApp(App[int]):
         Binding("f4", "mode('dispense')", N_("Dispense")),
         Binding("f5", "mode('register')", N_("Register")),
         Binding("f6", "mode('reconcile')", N_("Reconcile")),
+        Binding("f7", "mode('count')", N_("Count")),
+        Binding("f8", "mode('disposal')", N_("Disposal")),
+        Binding("f9", "mode('close')", N_("Month end")),
         Binding("f12", "switch_user", N_("Switch user")),
         Binding("ctrl+l", "lock", N_("Lock"), show=False),
-        Binding("ctrl+q", "quit", N_("Quit")),
+        Binding("ctrl+q", "quit", N_("Quit"), show=False),  # in the palette; the footer is for the F-keys
     ]
     actor: reactive[Actor | None] = reactive(None)
 
@@ -156,6 +159,9 @@ class PharmacyApp(App[int]):
             ("dispense", N_("Dispense"), N_("Supply against a prescription")),
             ("register", N_("Register"), N_("Read a medicine's register; correct an entry")),
             ("reconcile", N_("Reconcile"), N_("Check a month's dispensing against its prescriptions")),
+            ("count", N_("Count"), N_("Count the stock against the register; explain every variance")),
+            ("disposal", N_("Returns & destruction"), N_("Patient returns, quarantine, witnessed destruction, losses")),
+            ("close", N_("Month end"), N_("Review, sign and export a month")),
         ):
             yield SystemCommand(self.t(label), self.t(help_text), lambda m=mode: self.run_action(f"mode('{m}')"))
         yield SystemCommand(self.t("Switch user"), self.t("Sign in as someone else"), self.action_switch_user)

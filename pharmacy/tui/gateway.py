@@ -7,27 +7,46 @@ benchmarks use it headless. `delay` slows every call down, to prove the interfac
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import TypeVar
+from uuid import UUID
 
+from pharmacy.domain.counts import CountLine, StockCount
+from pharmacy.domain.duties import DutyDone
+from pharmacy.domain.errors import N_, InvalidValue
 from pharmacy.domain.findings import Finding
+from pharmacy.domain.holds import LotHold
 from pharmacy.domain.movement import MovementKind
-from pharmacy.domain.reference import Medicine, Supplier, User
+from pharmacy.domain.reference import Medicine, PeriodClose, Supplier, User
 from pharmacy.domain.roles import MAY_CHECK
-from pharmacy.reports import counter, home, search
+from pharmacy.reports import count_sheet as sheets
+from pharmacy.reports import counter, disposal, home, search
+from pharmacy.reports.home_alerts import custody_alerts
+from pharmacy.reports.monthly import monthly_report
+from pharmacy.reports.monthly_model import LossStatus, MonthlyReport
 from pharmacy.reports.reconcile import Reconciliation, reconcile_prescriptions
 from pharmacy.reports.register import RegisterFilter, RegisterLine, register_page
 from pharmacy.reports.stock import StockLine, stock_lines
+from pharmacy.rules.params import defaults
 from pharmacy.rules.second_person import second_person_required
-from pharmacy.services import movements, reference
+from pharmacy.services import close, counts, destruction, holds, losses, movements, reference
 from pharmacy.services.auth import authenticate
 from pharmacy.services.commands import (
     CorrectCommand,
+    CountLotCommand,
     Credentials,
+    DestroyCommand,
     DispenseCommand,
+    DutyDoneCommand,
+    HoldCommand,
+    PatientReturnCommand,
     PrescriptionCommand,
     ReceiveCommand,
+    StartCountCommand,
+    SupplierReturnCommand,
 )
 from pharmacy.services.correct import correct
 from pharmacy.services.results import Actor, Created, Recorded
@@ -136,6 +155,7 @@ class Counter:
         lots = [(s.medicine.display_name, s.batch, s.expiry, s.stock) for s in stock]
         alerts = home.expiry_alerts(lots, now.astimezone(tz).date())
         alerts += [home.Alert("month_open", month, "") for month in home.open_months(engine, pid, now, tz)]
+        alerts += custody_alerts(engine, self.pharmacy, now, count=self._latest_count(), check_days=self._check_days())
         return self._slow(
             HomeData(
                 stock,
@@ -145,3 +165,86 @@ class Counter:
                 {m.id: m for m in self.medicines()},
             )
         )
+
+    # counts
+    def start_count(self, actor: Actor, command: StartCountCommand) -> StockCount:
+        return self._slow(counts.start_count(self.ctx, actor, command))
+
+    def count_lot(self, actor: Actor, command: CountLotCommand) -> CountLine:
+        return self._slow(counts.count_lot(self.ctx, actor, command))
+
+    def count_sheet(self, count_id: UUID) -> sheets.CountSheet:
+        """A count's progress: every lot expected or found, its book at the snapshot and now, what was counted."""
+        with self.ctx.uow(write=False) as uow:
+            return self._slow(sheets.count_sheet(uow, self.pharmacy.id, count_id))
+
+    def count_history(self) -> list[sheets.CountRecord]:
+        with self.ctx.uow(write=False) as uow:
+            return self._slow(sheets.count_history(uow, self.pharmacy.id))
+
+    def count_classes(self) -> list[str]:
+        return self._slow(sheets.class_codes(self.register.engine, self.pharmacy.profile.jurisdiction))
+
+    def lots_by_batch(self, batch: str, medicine_id: int | None = None) -> list[sheets.FoundLot]:
+        """A lot found on the shelf, by its batch (and the scanned pack's medicine)."""
+        return self._slow(sheets.lots_by_batch(self.register.engine, self.pharmacy.id, batch, medicine_id))
+
+    def _latest_count(self) -> sheets.CountRecord | None:
+        with self.ctx.uow(write=False) as uow:
+            latest = sheets.count_history(uow, self.pharmacy.id, limit=1)
+        return latest[0] if latest else None
+
+    def _check_days(self) -> int | None:
+        """UK-10: the days allowed between balance checks (the pharmacy's setting, else the pack's)."""
+        params = self.ctx.rule_params or defaults(self.pharmacy.profile)
+        return params.number("uk.balance_check_days") if "uk.balance_check_days" in params.values else None
+
+    # returns, destruction, close
+    def take_back(self, actor: Actor, command: PatientReturnCommand) -> Recorded:
+        """A patient's return, into the separate returns record (UK-9), never into stock."""
+        return self._slow(movements.take_back(self.ctx, actor, command))
+
+    def return_to_supplier(self, actor: Actor, command: SupplierReturnCommand) -> Recorded:
+        return self._slow(movements.return_to_supplier(self.ctx, actor, command))
+
+    def destroy(self, actor: Actor, command: DestroyCommand) -> Recorded:
+        return self._slow(destruction.destroy(self.ctx, actor, command))
+
+    def hold(self, actor: Actor, command: HoldCommand) -> LotHold:
+        return self._slow(holds.hold(self.ctx, actor, command))
+
+    def record_duty(self, actor: Actor, command: DutyDoneCommand) -> DutyDone:
+        return self._slow(losses.record_duty(self.ctx, actor, command))
+
+    def held_lots(self, *, every_batch: bool = False) -> list[disposal.HeldLot]:
+        today = self.now().astimezone(self.pharmacy.tz).date()
+        return self._slow(disposal.held_lots(self.register.engine, self.pharmacy, today, every_batch=every_batch))
+
+    def recent_losses(self) -> list[LossStatus]:
+        return self._slow(disposal.recent_losses(self.register.engine, self.pharmacy, self.now()))
+
+    def months_to_close(self) -> tuple[list[str], list[str]]:
+        """(ended months not yet closed, oldest first; closed months, newest first)."""
+        engine, pid = self.register.engine, self.pharmacy.id
+        with self.ctx.uow(write=False) as uow:
+            closed = sorted((c.month for c in uow.ledger.closes(pid)), reverse=True)
+        return self._slow((home.open_months(engine, pid, self.now(), self.pharmacy.tz), closed))
+
+    def monthly(self, month: str) -> MonthlyReport:
+        return self._slow(monthly_report(self.register.engine, self.pharmacy.id, month, self.now()))
+
+    def close_month(self, signer: Credentials, month: str, acknowledgement: str | None) -> PeriodClose:
+        return self._slow(close.close_month(self.ctx, signer, month, acknowledgement))
+
+    def export_monthly(self, month: str, fmt: str, path: Path, translate: Callable[[str], str]) -> int:
+        """Write the month's report to `path` (the folder is made if missing); returns the bytes written."""
+        from pharmacy.reports.export import render_monthly  # fpdf2 and openpyxl load only when exporting
+
+        data = render_monthly(self.monthly(month), fmt, translate)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        except OSError as exc:
+            problem = N_("cannot write the file: {reason}")
+            raise InvalidValue(field="path", problem=problem, reason=exc.strerror or str(exc)) from None
+        return len(data)

@@ -12,7 +12,7 @@ from typing import Any
 
 from textual.screen import Screen
 
-SCREEN_MODULES = ("home", "receive", "dispense", "register", "reconcile")
+SCREEN_MODULES = ("home", "receive", "dispense", "register", "reconcile", "count", "disposal", "close")
 
 
 def home() -> Screen[Any]:
@@ -45,12 +45,33 @@ def reconcile() -> Screen[Any]:
     return ReconcileScreen()
 
 
+def count() -> Screen[Any]:
+    from pharmacy.tui.screens.count import CountScreen
+
+    return CountScreen()
+
+
+def disposal() -> Screen[Any]:
+    from pharmacy.tui.screens.disposal import DisposalScreen
+
+    return DisposalScreen()
+
+
+def close() -> Screen[Any]:
+    from pharmacy.tui.screens.close import CloseScreen
+
+    return CloseScreen()
+
+
 MODES: dict[str, str | Callable[[], Screen[Any]]] = {
     "home": home,
     "receive": receive,
     "dispense": dispense,
     "register": register,
     "reconcile": reconcile,
+    "count": count,
+    "disposal": disposal,
+    "close": close,
 }
 
 

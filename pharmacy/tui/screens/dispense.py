@@ -59,7 +59,7 @@ class DispenseScreen(CounterScreen[None]):
     CSS_PATH = "dispense.tcss"
     BINDINGS = [
         Binding("ctrl+s", "record", N_("Record")),
-        Binding("escape", "back", N_("Back")),
+        Binding("escape", "back", N_("Back"), show=False),  # Esc is always back home; the footer keeps the F-keys
         Binding("ctrl+k", "clear", N_("Clear form")),
         Binding("ctrl+n", "new_prescription", N_("New prescription")),
     ]
@@ -94,7 +94,7 @@ class DispenseScreen(CounterScreen[None]):
                 yield Field(t("Override reason (a warning needs one, and the second person's check)"), "override")
                 yield Static("", id="preview")
                 yield Static("", id="status")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)  # Ctrl+P still opens it; room for F2–F9
 
     def on_mount(self) -> None:
         table = self.query_one("#prescriptions", DataTable)

@@ -1,5 +1,6 @@
 """Home: controlled medicines on hand (expandable to batches, with expiry and a 30-day trend), today's entries,
-and alerts — batches expiring within 90 days, expired stock still held, months not yet closed."""
+and alerts — batches expiring within 90 days, expired stock still held, months not yet closed, and custody alerts
+(stock awaiting destruction, loss reports due, a count in progress, balances not checked: reports.home_alerts)."""
 
 from __future__ import annotations
 
@@ -33,6 +34,13 @@ ALERT_LABEL = {
     "expiring": N_("expires soon"),
     "expired": N_("EXPIRED, still in stock"),
     "month_open": N_("month not closed"),
+    "quarantined": N_("quarantined"),
+    "returns_held": N_("returns held"),
+    "supervision_overdue": N_("destruction late"),  # 条例 Art.61: supervised within 5 days of applying (CN-14)
+    "loss_duty_due": N_("loss report due"),
+    "loss_duty_overdue": N_("LOSS REPORT LATE"),
+    "count_open": N_("count underway"),
+    "balance_unchecked": N_("check balance"),  # UK-10
 }
 
 
@@ -51,7 +59,7 @@ class HomeScreen(CounterScreen[None]):
                 yield DataTable(id="alerts", cursor_type="row")
                 yield Static(self.t("Today's entries"), classes="pane-title")
                 yield DataTable(id="today", cursor_type="row")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)  # Ctrl+P still opens it; room for F2–F9
 
     def on_mount(self) -> None:
         # Signing in may finish after this screen resumed under the sign-in dialog: load when someone signs in.
@@ -106,7 +114,8 @@ class HomeScreen(CounterScreen[None]):
         table.clear(columns=True)
         add_columns(table, self.t, ((N_("Alert"), 16), (N_("What"), 34), (N_("When"), 10)))
         for alert in data.alerts:
-            table.add_row(self.t(ALERT_LABEL[alert.kind]), alert.subject, alert.detail)
+            what = f"{alert.subject} · {self.t(alert.what)}" if alert.what else alert.subject
+            table.add_row(self.t(ALERT_LABEL[alert.kind]), what, alert.detail)
         if not data.alerts:
             table.add_row("—", self.t("nothing needs attention"), "")
 

@@ -65,7 +65,7 @@ class ReceiveScreen(CounterScreen[None]):
     BINDINGS = [
         Binding("ctrl+s", "record", N_("Record")),
         Binding("ctrl+k", "clear", N_("Clear form")),
-        Binding("escape", "back", N_("Back")),
+        Binding("escape", "back", N_("Back"), show=False),  # Esc is always back home; the footer keeps the F-keys
     ]
 
     def __init__(self) -> None:
@@ -97,7 +97,7 @@ class ReceiveScreen(CounterScreen[None]):
                 yield Field(t("Expiry (YYYY-MM-DD)"), "expiry")
             yield Static("", id="preview")
             yield Static("", id="status")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)  # Ctrl+P still opens it; room for F2–F9
 
     def on_mount(self) -> None:
         self.query_one("#scan", Input).focus()

@@ -62,7 +62,7 @@ class ReconcileScreen(CounterScreen[None]):
     BINDINGS = [
         Binding("ctrl+r", "reconcile", N_("Check")),
         Binding("ctrl+n", "clear_scanned", N_("Clear scanned")),
-        Binding("escape", "back", N_("Back")),
+        Binding("escape", "back", N_("Back"), show=False),  # Esc is always back home; the footer keeps the F-keys
     ]
 
     def __init__(self) -> None:
@@ -83,7 +83,7 @@ class ReconcileScreen(CounterScreen[None]):
         yield Static(t("Prescriptions"), classes="pane-title")
         yield DataTable(id="lines", cursor_type="row", zebra_stripes=True)
         yield Static("", id="status")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)  # Ctrl+P still opens it; room for F2–F9
 
     def on_mount(self) -> None:
         today = self.counter.now().astimezone(self.counter.pharmacy.tz).date()

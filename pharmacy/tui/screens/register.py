@@ -68,8 +68,8 @@ class RegisterScreen(CounterScreen[None]):
     CSS_PATH = "register.tcss"
     BINDINGS = [
         Binding("c", "correct", N_("Correct entry")),
-        Binding("slash", "find", N_("Find medicine")),
-        Binding("escape", "back", N_("Back")),
+        Binding("slash", "find", N_("Find")),
+        Binding("escape", "back", N_("Back"), show=False),  # Esc is always back home; the footer keeps the F-keys
     ]
 
     def __init__(self) -> None:
@@ -91,7 +91,7 @@ class RegisterScreen(CounterScreen[None]):
             yield Input(id="to", placeholder=t("to YYYY-MM-DD"))
         yield DataTable(id="entries", cursor_type="row", zebra_stripes=True)
         yield Static("", id="status")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)  # Ctrl+P still opens it; room for F2–F9
 
     def on_mount(self) -> None:
         t = self.t
