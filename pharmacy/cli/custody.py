@@ -157,7 +157,11 @@ def cmd_hold(cli: Cli) -> int:
         note=a.note,
     )
     saved = holds.hold(cli.register().ctx, _actor(cli), command)
-    print(cli.t("Batch {batch} held: {kind} on {on}.").format(batch=a.batch, kind=saved.kind.value, on=saved.on))
+    if saved.kind is HoldKind.QUARANTINE:
+        said = cli.t("Batch {batch} quarantined on {on}: it stays in the balance and cannot be dispensed.")
+    else:
+        said = cli.t("Batch {batch}: destruction applied for on {on}; the regulator attends within 5 days.")
+    print(said.format(batch=a.batch, on=saved.on))
     return 0
 
 

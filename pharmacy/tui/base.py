@@ -14,11 +14,13 @@ from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from pharmacy.domain.movement import KIND_LABEL, MovementKind
 from pharmacy.domain.quantity import format_quantity
 from pharmacy.domain.reference import Medicine
 from pharmacy.i18n import unit_name
 
 if TYPE_CHECKING:
+    from pharmacy.services.commands import Credentials
     from pharmacy.services.results import Actor, Recorded
     from pharmacy.tui.app import PharmacyApp
     from pharmacy.tui.gateway import Counter
@@ -70,6 +72,31 @@ class _Uses:
         actor = self.pharmacy_app.actor
         assert actor is not None, "screens that act are only reachable after sign-in"
         return actor
+
+    def ask_second_person(
+        self,
+        kind: MovementKind,
+        then: Callable[[Credentials], None],
+        *,
+        what: str | None = None,
+        excluding: tuple[str, ...] = (),
+    ) -> None:
+        """Ask who checks an entry of `kind` (the users who may, read in a worker) and go on with their PIN;
+        Esc in the dialog goes back to the form, which keeps everything typed."""
+        from pharmacy.tui.screens.second_person import SecondPersonScreen  # it builds on this module
+
+        app = self.pharmacy_app
+
+        def answered(witness: Credentials | None) -> None:
+            if witness is not None:
+                then(witness)
+
+        def ask() -> None:
+            checkers = [u for u in self.counter.checkers(kind, self.actor) if u.username not in excluding]
+            screen = SecondPersonScreen(what or self.t(KIND_LABEL[kind]), checkers)
+            app.call_from_thread(app.push_screen, screen, answered)
+
+        cast(Screen[object], self).run_worker(ask, thread=True, group="checkers")
 
 
 class CounterScreen(_Uses, Screen[ResultT]):

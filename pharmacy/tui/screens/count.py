@@ -32,7 +32,6 @@ from pharmacy.tui.base import CounterScreen
 from pharmacy.tui.errors import guarded
 from pharmacy.tui.messages import Failed, Refused
 from pharmacy.tui.screens.count_labels import HISTORY_COLUMNS, TYPE_LABEL, class_label, scope_text
-from pharmacy.tui.screens.second_person import SecondPersonScreen
 from pharmacy.tui.widgets.columns import add_columns
 from pharmacy.tui.widgets.count_entry import CountEntry
 from pharmacy.tui.widgets.count_table import CountTable, line_key
@@ -317,16 +316,12 @@ class CountScreen(CounterScreen[None]):
             self._send(self._command(message, None))
             return
         self.pending = message
-        self._witness(entry_kind_for(message.reason, message.variance))
+        kind = entry_kind_for(message.reason, message.variance)
+        # The service checks the witness's role for an adjustment, whichever entry the variance becomes.
+        self.ask_second_person(MovementKind.ADJUSTMENT, self._witnessed, what=self.t(KIND_LABEL[kind]))
 
-    @work(thread=True, group="checkers")
-    def _witness(self, kind: MovementKind) -> None:
-        checkers = self.counter.checkers(MovementKind.ADJUSTMENT, self.actor)  # the role the service checks
-        screen = SecondPersonScreen(self.t(KIND_LABEL[kind]), checkers)
-        self.app.call_from_thread(self.app.push_screen, screen, self._witnessed)
-
-    def _witnessed(self, witness: Credentials | None) -> None:
-        if witness is not None and self.pending is not None:
+    def _witnessed(self, witness: Credentials) -> None:
+        if self.pending is not None:
             self._send(self._command(self.pending, witness))
 
     def _command(self, ready: CountEntry.Ready, witness: Credentials | None) -> CountLotCommand:

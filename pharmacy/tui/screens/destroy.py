@@ -8,11 +8,10 @@ supervised it (条例 Art.61, CN-14). Patient returns: a second member of staff 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Input, Label, Select, Static
@@ -27,7 +26,6 @@ from pharmacy.reports.disposal import HeldLot
 from pharmacy.services.commands import Credentials, DestroyCommand
 from pharmacy.services.results import Recorded
 from pharmacy.tui.screens.dialog import FormDialog
-from pharmacy.tui.screens.second_person import SecondPersonScreen
 from pharmacy.tui.widgets.form import Field, clear_errors
 
 METHOD = N_("the method of destruction (e.g. denaturing kit)")
@@ -129,31 +127,17 @@ class DestroyScreen(FormDialog):
         except RegisterError as exc:
             self.show_refusal(exc)
             return
-        self._ask(first=True)
+        self.ask_second_person(MovementKind.DESTRUCTION, self._witnessed, what=self.t("destruction"))
 
-    @work(thread=True, group="checkers")
-    def _ask(self, first: bool) -> None:
-        checkers = self.counter.checkers(MovementKind.DESTRUCTION, self.actor)
-        done: Callable[[Credentials | None], None] = self._witnessed
-        what = self.t("destruction")
-        if not first:
-            assert self.witness is not None
-            checkers = [u for u in checkers if u.username != self.witness.username]
-            what, done = self.t("the second witness (DEA Form 41)"), self._second_witnessed
-        self.app.call_from_thread(self.app.push_screen, SecondPersonScreen(what, checkers), done)
-
-    def _witnessed(self, witness: Credentials | None) -> None:
-        if witness is None:
-            return
+    def _witnessed(self, witness: Credentials) -> None:
         self.witness = witness
-        if self.profile is Profile.US and self.book is Book.STOCK:
-            self._ask(first=False)
+        if self.profile is Profile.US:  # US-13: two employees witness every on-site destruction (21 CFR 1317.95)
+            what = self.t("the second witness (DEA Form 41)")
+            self.ask_second_person(
+                MovementKind.DESTRUCTION, self._send_destroy, what=what, excluding=(witness.username,)
+            )
             return
         self._send_destroy(None)
-
-    def _second_witnessed(self, second: Credentials | None) -> None:
-        if second is not None:
-            self._send_destroy(second)
 
     def _send_destroy(self, second: Credentials | None) -> None:
         command = self._command(second)

@@ -17,7 +17,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 
 from pharmacy.domain.errors import N_, InvalidValue, UnknownPrescription
 from pharmacy.domain.findings import Finding
-from pharmacy.domain.movement import KIND_LABEL, MovementKind
+from pharmacy.domain.movement import MovementKind
 from pharmacy.domain.ports import expired_on
 from pharmacy.domain.quantity import format_quantity
 from pharmacy.domain.reference import Medicine
@@ -28,7 +28,6 @@ from pharmacy.tui.base import CounterScreen
 from pharmacy.tui.errors import guarded
 from pharmacy.tui.messages import EntryRecorded, Failed, Refused
 from pharmacy.tui.screens.new_prescription import NewPrescriptionScreen
-from pharmacy.tui.screens.second_person import SecondPersonScreen
 from pharmacy.tui.widgets.columns import add_columns
 from pharmacy.tui.widgets.findings import FindingsPanel
 from pharmacy.tui.widgets.form import Field, clear_errors, show_error
@@ -312,18 +311,11 @@ class DispenseScreen(CounterScreen[None]):
         if not self.counter.needs_second_person(MovementKind.DISPENSE):
             self._send(self._command(None))
             return
-        self._ask_checker()
+        self.ask_second_person(MovementKind.DISPENSE, self._checked)
 
-    @work(thread=True, group="checkers")
-    def _ask_checker(self) -> None:
-        checkers = self.counter.checkers(MovementKind.DISPENSE, self.actor)
-        screen = SecondPersonScreen(self.t(KIND_LABEL[MovementKind.DISPENSE]), checkers)
-        self.app.call_from_thread(self.app.push_screen, screen, self._checked)
-
-    def _checked(self, witness: Credentials | None) -> None:
-        if witness is not None:
-            self.set_status(self.t("Recording…"))
-            self._send(self._command(witness))
+    def _checked(self, witness: Credentials) -> None:
+        self.set_status(self.t("Recording…"))
+        self._send(self._command(witness))
 
     @work(thread=True, exclusive=True, group="record")
     def _send(self, command: DispenseCommand) -> None:

@@ -21,7 +21,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Static, TabbedCont
 
 from pharmacy.domain.duties import Duty
 from pharmacy.domain.errors import N_, RegisterError, UnknownMedicine
-from pharmacy.domain.movement import KIND_LABEL, MovementKind
+from pharmacy.domain.movement import MovementKind
 from pharmacy.domain.quantity import format_quantity
 from pharmacy.domain.reference import Medicine
 from pharmacy.reports.counter import LotStock
@@ -40,7 +40,6 @@ from pharmacy.tui.screens.disposal_dialogs import (
     SupplierReturnScreen,
 )
 from pharmacy.tui.screens.disposal_rows import duty_rows, held_cells
-from pharmacy.tui.screens.second_person import SecondPersonScreen
 from pharmacy.tui.widgets.columns import add_columns
 from pharmacy.tui.widgets.form import Field, clear_errors, show_error
 from pharmacy.tui.widgets.matches import MedicineMatches
@@ -346,19 +345,9 @@ class DisposalScreen(CounterScreen[None]):
             show_error(self, exc, exc.render(self.t))
             return
         if self.counter.needs_second_person(MovementKind.PATIENT_RETURN):
-            self._ask_checker()
+            self.ask_second_person(MovementKind.PATIENT_RETURN, self._send_return)
         else:
             self._send_return(None)
-
-    @work(thread=True, group="checkers")
-    def _ask_checker(self) -> None:
-        checkers = self.counter.checkers(MovementKind.PATIENT_RETURN, self.actor)
-        what = self.t(KIND_LABEL[MovementKind.PATIENT_RETURN])
-        self.app.call_from_thread(self.app.push_screen, SecondPersonScreen(what, checkers), self._checked)
-
-    def _checked(self, witness: Credentials | None) -> None:
-        if witness is not None:
-            self._send_return(witness)
 
     def _send_return(self, witness: Credentials | None) -> None:
         command = self._return_command(witness)

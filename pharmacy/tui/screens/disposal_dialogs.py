@@ -8,7 +8,6 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
-from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.suggester import SuggestFromList
@@ -24,7 +23,6 @@ from pharmacy.reports.monthly import SUPERVISION_DAYS
 from pharmacy.services.commands import Credentials, DutyDoneCommand, HoldCommand, SupplierReturnCommand
 from pharmacy.services.results import Recorded
 from pharmacy.tui.screens.dialog import FormDialog
-from pharmacy.tui.screens.second_person import SecondPersonScreen
 from pharmacy.tui.widgets.form import Field, clear_errors
 
 
@@ -157,19 +155,9 @@ class SupplierReturnScreen(_LotDialog):
             self.show_refusal(exc)
             return
         if self.counter.needs_second_person(MovementKind.SUPPLIER_RETURN):
-            self._ask()
+            self.ask_second_person(MovementKind.SUPPLIER_RETURN, self._send)
         else:
             self._send(None)
-
-    @work(thread=True, group="checkers")
-    def _ask(self) -> None:
-        checkers = self.counter.checkers(MovementKind.SUPPLIER_RETURN, self.actor)
-        what = self.t("return to supplier")
-        self.app.call_from_thread(self.app.push_screen, SecondPersonScreen(what, checkers), self._checked)
-
-    def _checked(self, witness: Credentials | None) -> None:
-        if witness is not None:
-            self._send(witness)
 
     def _send(self, witness: Credentials | None) -> None:
         command = self._command(witness)

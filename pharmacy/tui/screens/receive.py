@@ -18,7 +18,7 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Footer, Header, Input, Select, Static
 
 from pharmacy.domain.errors import N_, InvalidValue, UnknownMedicine
-from pharmacy.domain.movement import KIND_LABEL, MovementKind
+from pharmacy.domain.movement import MovementKind
 from pharmacy.domain.quantity import format_quantity
 from pharmacy.domain.reference import Medicine, Supplier
 from pharmacy.reports.counter import LotStock
@@ -27,7 +27,6 @@ from pharmacy.services.commands import Credentials, ReceiveCommand
 from pharmacy.tui.base import CounterScreen
 from pharmacy.tui.errors import guarded
 from pharmacy.tui.messages import EntryRecorded, Failed, Refused
-from pharmacy.tui.screens.second_person import SecondPersonScreen
 from pharmacy.tui.widgets.form import Field, clear_errors, show_error
 from pharmacy.tui.widgets.matches import MedicineMatches
 
@@ -251,17 +250,7 @@ class ReceiveScreen(CounterScreen[None]):
         if not self.counter.needs_second_person(MovementKind.RECEIPT):
             self._record(None)
             return
-        self._ask_checker()
-
-    @work(thread=True, group="checkers")
-    def _ask_checker(self) -> None:
-        checkers = self.counter.checkers(MovementKind.RECEIPT, self.actor)
-        what = self.t(KIND_LABEL[MovementKind.RECEIPT])
-        self.app.call_from_thread(self.app.push_screen, SecondPersonScreen(what, checkers), self._checked)
-
-    def _checked(self, witness: Credentials | None) -> None:
-        if witness is not None:
-            self._record(witness)
+        self.ask_second_person(MovementKind.RECEIPT, self._record)
 
     def _record(self, witness: Credentials | None) -> None:
         command = self._command(witness)
