@@ -30,6 +30,7 @@ from pharmacy.services.commands import (
     HoldCommand,
     StartCountCommand,
 )
+from pharmacy.services.counts import ExpectedLot
 
 if TYPE_CHECKING:  # demo imports this module; the state is only a type here
     from pharmacy.demo import DemoState
@@ -73,11 +74,8 @@ def month_end(state: DemoState, day: date, *, unexplained: bool) -> None:
     for e in expected:
         med, lot = next(m for m in state.medicines if m.id == e.medicine_id), lots[e.lot_id]
         assert lot is not None
-        found, reason = e.snapshot_balance, None
-        if e.book is Book.STOCK and med.base_unit == "mL" and found >= 200 * med.unit.scale:
-            found, reason = found - found // 50, VarianceReason.LIQUID_LOSS  # 2%: within the 5% tolerance
-        elif e.book is Book.STOCK and not shortfall_done and med.base_unit != "mL":
-            found, reason, shortfall_done = found - med.unit.scale, VarianceReason.UNEXPLAINED, True
+        found, reason = _found(e, med, shortfall=not shortfall_done)
+        shortfall_done = shortfall_done or reason is VarianceReason.UNEXPLAINED
         state.at(day, 18, 5)
         line = counts.count_lot(
             state.ctx,
@@ -100,6 +98,15 @@ def month_end(state: DemoState, day: date, *, unexplained: bool) -> None:
             lost = line.movement_id
     if lost is not None:
         _report_first_duty(state, day, str(lost))
+
+
+def _found(e: ExpectedLot, med: Medicine, *, shortfall: bool) -> tuple[int, VarianceReason | None]:
+    """What the demo's shelf holds: a big liquid stock 2% short (within the 5% tolerance), once a tablet short."""
+    if e.book is Book.STOCK and med.base_unit == "mL" and e.snapshot_balance >= 200 * med.unit.scale:
+        return e.snapshot_balance - e.snapshot_balance // 50, VarianceReason.LIQUID_LOSS
+    if e.book is Book.STOCK and shortfall and med.base_unit != "mL":
+        return e.snapshot_balance - med.unit.scale, VarianceReason.UNEXPLAINED
+    return e.snapshot_balance, None
 
 
 def _report_first_duty(state: DemoState, day: date, entry: str) -> None:
