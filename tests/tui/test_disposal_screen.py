@@ -9,11 +9,13 @@ from sqlalchemy import text
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input
 
+from pharmacy.db.engine import make_engine
+from pharmacy.domain.profile import Profile
 from pharmacy.tui.screens.destroy import DestroyScreen
 from pharmacy.tui.screens.disposal import DisposalScreen
 from tests.tui.conftest import make_app
 from tests.tui.helpers import GS1_A1, settle, sign_in, text_of, type_text
-from tests.world import PIN, World
+from tests.world import PIN, World, build_world
 
 
 def _rows(world: World, sql: str) -> list[dict[str, Any]]:
@@ -111,3 +113,71 @@ async def test_cn_destruction_needs_the_supervising_officer(tui_world: World) ->
     )
     assert (record["method"], record["place"]) == ("denaturing kit", "dispensary")
     assert (record["supervisor"], record["supervisor_agency"]) == ("刘强", "上城区市场监督管理局")
+
+
+def _world(sqlite_url: str, profile: Profile, timezone: str) -> World:
+    world = build_world(make_engine(sqlite_url), profile, timezone)
+    world.receive("40", batch="B2")
+    return world
+
+
+async def _destroy_b2(pilot: Pilot[Any], app: Any) -> DestroyScreen:
+    await sign_in(pilot)
+    await pilot.press("f8")
+    await settle(pilot)
+    await _quarantine_b2_only(pilot)
+    await pilot.press("d")
+    await settle(pilot)
+    dialog = app.screen
+    assert isinstance(dialog, DestroyScreen)
+    await pilot.click("#method")
+    await type_text(pilot, "denaturing kit")
+    await pilot.click("#place")
+    await type_text(pilot, "dispensary")
+    return dialog
+
+
+async def _quarantine_b2_only(pilot: Pilot[Any]) -> None:
+    await pilot.press("ctrl+t", "a")
+    await settle(pilot)
+    await pilot.press("q")
+    await settle(pilot)
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+    await pilot.press("a")
+    await settle(pilot)
+
+
+async def test_uk_schedule_2_destruction_needs_the_authorised_witness(sqlite_url: str) -> None:
+    world = _world(sqlite_url, Profile.UK, "Europe/London")
+    app = make_app(world)
+    async with app.run_test(size=(120, 40)) as pilot:
+        dialog = await _destroy_b2(pilot, app)
+        await pilot.press("ctrl+s")
+        await _witness(pilot)
+        assert app.screen is dialog
+        assert "authorised witness" in text_of(pilot, "#authorised_witness-error")  # UK-8, beside the field
+        await pilot.click("#authorised_witness")
+        await type_text(pilot, "Dr Helen Ward")
+        await pilot.click("#authorised_witness_ref")
+        await type_text(pilot, "NHSE-AW-2026-0143")
+        await pilot.press("ctrl+s")
+        await _witness(pilot)
+        assert isinstance(app.screen, DisposalScreen)
+    [record] = _rows(world, "SELECT authorised_witness, authorised_witness_ref FROM destruction_records")
+    assert record == {"authorised_witness": "Dr Helen Ward", "authorised_witness_ref": "NHSE-AW-2026-0143"}
+
+
+async def test_us_destruction_takes_two_different_witnesses(sqlite_url: str) -> None:
+    world = _world(sqlite_url, Profile.US, "America/New_York")
+    app = make_app(world)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _destroy_b2(pilot, app)
+        await pilot.press("ctrl+s")
+        await _witness(pilot)  # the checker
+        await _witness(pilot)  # the second employee: the list leaves out the checker
+        assert isinstance(app.screen, DisposalScreen)
+        assert "Destroyed: No." in text_of(pilot, "#status")
+    [entry] = _rows(world, "SELECT m.checked_by_id, d.second_witness_id, d.full_packages, d.partial_units "
+                           "FROM movements m JOIN destruction_records d ON d.movement_id = m.id")  # fmt: skip
+    assert entry["checked_by_id"] != entry["second_witness_id"] and entry["second_witness_id"] is not None
