@@ -15,7 +15,7 @@ from pharmacy.cli.credentials import acting, read_pin
 from pharmacy.cli.output import Column, emit
 from pharmacy.db import migrate
 from pharmacy.db.uow import SqlUnitOfWorkFactory
-from pharmacy.domain.errors import InvalidValue, RegisterError
+from pharmacy.domain.errors import N_, InvalidValue, RegisterError
 from pharmacy.domain.profile import Profile
 from pharmacy.domain.roles import ROLE_LABEL, Role
 from pharmacy.schemas.medicine_csv import read_catalogue
@@ -72,6 +72,15 @@ def cmd_db(cli: Cli) -> int:
     finally:
         engine.dispose()
     return 0
+
+
+def _percent(text: str | None) -> Decimal | None:
+    if text is None:
+        return None
+    try:
+        return Decimal(text.strip().rstrip("%"))
+    except ArithmeticError:
+        raise InvalidValue(field="--count-tolerance", problem=N_("give a percentage such as 3.5")) from None
 
 
 def _admin(cli: Cli) -> Actor:
@@ -153,6 +162,7 @@ def cmd_medicine(cli: Cli) -> int:
             base_unit=a.base_unit,
             unit_step=Decimal(a.unit_step),
             pack_size=a.pack_size,
+            count_tolerance_percent=_percent(a.count_tolerance),
             modified_release=a.modified_release,
             gtins=tuple(a.gtin or ()),
         )

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from enum import StrEnum
 from uuid import UUID
 
-from pharmacy.domain.errors import N_
+from pharmacy.domain.errors import N_, InvalidValue
 from pharmacy.domain.movement import Book, MovementKind
 
 
@@ -69,9 +70,21 @@ REASON_SIGN: dict[VarianceReason, int] = {
 LIQUID_REASONS = frozenset({VarianceReason.LIQUID_OVERAGE, VarianceReason.LIQUID_LOSS})
 LIQUID_UNITS = frozenset({"ml", "mL", "毫升"})
 
-# Basis points (1/100 of a percent), so the tolerance stays an exact integer. Measured loss with a bung and
-# oral syringe averages about 3.4% (Santoro et al. 2013, regulations §7.2); 5% is the default allowance.
-DEFAULT_LIQUID_TOLERANCE_BP = 500
+
+# Above this a "tolerance" would explain away diversion: the catalogue refuses it.
+MAX_TOLERANCE_BP = 2000
+
+
+def tolerance_bp(percent: Decimal | None) -> int | None:
+    """A tolerance typed in percent (e.g. 3.5) → exact basis points; None keeps the pharmacy's default."""
+    if percent is None:
+        return None
+    bp = percent * 100
+    if bp != bp.to_integral_value() or not 0 < bp <= MAX_TOLERANCE_BP:
+        raise InvalidValue(
+            field="count_tolerance", problem=N_("give a percentage above 0 and at most 20, in steps of 0.01")
+        )
+    return int(bp)
 
 
 def entry_kind_for(reason: VarianceReason, variance: int) -> MovementKind:

@@ -36,6 +36,12 @@ class MedicineImport(BaseModel):
     us_schedule: str = ""
     uk_schedule: str = ""
     gtins: str = ""
+    count_tolerance_percent: Decimal | None = None  # liquids: e.g. 3.5; empty for the pharmacy's default
+
+    @field_validator("count_tolerance_percent", mode="before")
+    @classmethod
+    def _blank_is_default(cls, value: object) -> object:
+        return None if value is None or str(value).strip() == "" else value
 
     @field_validator("modified_release", mode="before")
     @classmethod
@@ -59,6 +65,7 @@ class MedicineImport(BaseModel):
             unit_step=self.unit_step,
             pack_size=self.pack_size,
             modified_release=self.modified_release,
+            count_tolerance_percent=self.count_tolerance_percent,
             gtins=tuple(g for g in self.gtins.split() if g),
             classes=classes,
         )

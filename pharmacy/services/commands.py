@@ -116,6 +116,7 @@ class MedicineCommand:
     unit_step: Decimal = Decimal(1)
     pack_size: int = 1
     modified_release: bool = False
+    count_tolerance_percent: Decimal | None = None  # liquids: the count variance measuring may explain
     gtins: tuple[str, ...] = ()
     classes: tuple[tuple[str, str, date], ...] = ()  # (jurisdiction, class, effective from)
 

@@ -13,7 +13,6 @@ from decimal import Decimal
 from uuid import uuid4
 
 from pharmacy.domain.counts import (
-    DEFAULT_LIQUID_TOLERANCE_BP,
     LIQUID_REASONS,
     LIQUID_UNITS,
     REASON_SIGN,
@@ -129,6 +128,7 @@ class _Counting:
     snapshot: int
     book: int
     class_code: str | None
+    params: Params
 
 
 def count_lot(ctx: ServiceContext, actor: Actor, command: CountLotCommand) -> CountLine:
@@ -142,9 +142,10 @@ def count_lot(ctx: ServiceContext, actor: Actor, command: CountLotCommand) -> Co
         if earlier:  # a retried scan
             return earlier[0]
         now = ctx.clock.now()
-        c = _read(uow, pharmacy, command, now)
+        params = ctx.rule_params if ctx.rule_params is not None else defaults(pharmacy.profile)
+        c = _read(uow, pharmacy, command, now, params)
         if command.estimated:
-            _check_estimate(c, ctx.rule_params)
+            _check_estimate(c)
         line = _line(c, command, actor, checker, now)
         if line.variance and not line.estimated:
             line = _explain(uow, c, line, head, actor, checker, now)
@@ -153,7 +154,7 @@ def count_lot(ctx: ServiceContext, actor: Actor, command: CountLotCommand) -> Co
     return line
 
 
-def _read(uow: UnitOfWork, pharmacy: Pharmacy, command: CountLotCommand, now: datetime) -> _Counting:
+def _read(uow: UnitOfWork, pharmacy: Pharmacy, command: CountLotCommand, now: datetime, params: Params) -> _Counting:
     count = uow.custody.count(pharmacy.id, command.count)
     if count is None:
         raise UnknownCount(key=str(command.count))
@@ -173,7 +174,7 @@ def _read(uow: UnitOfWork, pharmacy: Pharmacy, command: CountLotCommand, now: da
     book = uow.ledger.balance(lot.id, command.book.value)
     entries = [(x.jurisdiction, x.class_code, x.effective_from) for x in uow.reference.medicine_classes(med.id)]
     class_code = resolve_class(entries, pharmacy.profile.jurisdiction, now.astimezone(pharmacy.tz).date())
-    return _Counting(pharmacy, count, med, lot, counted, snapshot, book, class_code)
+    return _Counting(pharmacy, count, med, lot, counted, snapshot, book, class_code, params)
 
 
 def _line(c: _Counting, command: CountLotCommand, actor: Actor, checker: Actor | None, now: datetime) -> CountLine:
@@ -199,10 +200,9 @@ def _line(c: _Counting, command: CountLotCommand, actor: Actor, checker: Actor |
     )
 
 
-def _check_estimate(c: _Counting, params: Params | None) -> None:
+def _check_estimate(c: _Counting) -> None:
     """US-11: estimates only in a DEA inventory, never for CII, never for a container over 1,000 units."""
-    p = params if params is not None else defaults(c.pharmacy.profile)
-    found = us_11_estimate(c.count.count_type.value, c.class_code, c.medicine.pack_size, p)
+    found = us_11_estimate(c.count.count_type.value, c.class_code, c.medicine.pack_size, c.params)
     refuse_blocks([found] if found is not None else [])
 
 
@@ -250,7 +250,7 @@ def _fitting_reason(c: _Counting, line: CountLine) -> VarianceReason:
     if line.reason in LIQUID_REASONS:
         if c.medicine.base_unit not in LIQUID_UNITS:
             raise NotALiquid(reason=VARIANCE_LABEL[line.reason], medicine=c.medicine.display_name, unit=spec.base_unit)
-        tolerance = c.medicine.count_tolerance_bp or DEFAULT_LIQUID_TOLERANCE_BP
+        tolerance = c.medicine.count_tolerance_bp or c.params.number("counts.liquid_tolerance_bp")
         if not within_tolerance(variance, line.book_balance, tolerance):
             book = format_quantity(line.book_balance, spec)
             percent = f"{Decimal(tolerance) / 100:f}".rstrip("0").rstrip(".")

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from uuid import UUID
 
+from pharmacy.domain.counts import tolerance_bp
 from pharmacy.domain.errors import N_, AlreadyExists, InvalidValue, Text, UnknownPharmacy
 from pharmacy.domain.ports import UnitOfWork
 from pharmacy.domain.quantity import UnitSpec
@@ -102,6 +103,7 @@ def _medicine(c: MedicineCommand) -> tuple[Medicine, tuple[str, ...]]:
         unit_step=spec.step,
         pack_size=c.pack_size,
         modified_release=c.modified_release,
+        count_tolerance_bp=tolerance_bp(c.count_tolerance_percent),
     )
     return med, gtins
 

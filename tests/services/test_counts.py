@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -10,8 +12,9 @@ from pharmacy.domain import errors
 from pharmacy.domain.counts import CountScope, CountType, TakenAt, VarianceReason
 from pharmacy.domain.movement import MovementKind
 from pharmacy.domain.profile import Profile
-from pharmacy.services import counts
-from pharmacy.services.commands import CountLotCommand, StartCountCommand
+from pharmacy.rules.params import merge_overrides
+from pharmacy.services import counts, reference
+from pharmacy.services.commands import CountLotCommand, MedicineCommand, StartCountCommand
 from tests.world import World, build_world, new_id
 
 
@@ -173,3 +176,51 @@ def test_us_inventory_allows_estimates_for_ciii_v_only(engine: Any) -> None:
 def test_inventories_are_us_only(world: World) -> None:
     with pytest.raises(errors.InventoryNotInProfile):
         start(world, count_type=CountType.INITIAL, taken_at=TakenAt.OPENING)
+
+
+def _liquid(world: World, tolerance: str | None) -> str:
+    code = f"methadone-oral-test-{tolerance or 'default'}"
+    command = MedicineCommand(
+        id=new_id(),
+        code=code,
+        generic_en="methadone hydrochloride",
+        generic_local="盐酸美沙酮口服溶液",
+        form="oral solution",
+        strength="1 mg/mL",
+        base_unit="mL",
+        unit_step=Decimal("0.1"),
+        pack_size=500,
+        count_tolerance_percent=Decimal(tolerance) if tolerance else None,
+    )
+    reference.add_medicine(world.ctx, world.people["zhou.rp"], command)
+    world.receive("500", medicine=code, batch="L1")
+    return code
+
+
+def test_a_medicine_can_carry_its_own_liquid_tolerance(world: World) -> None:
+    code = _liquid(world, "3")
+    c = start(world)
+    kw: dict[str, Any] = {"medicine": code, "reason": VarianceReason.LIQUID_LOSS, "witness": world.creds("wang.fang")}
+    with pytest.raises(errors.ToleranceExceeded) as caught:
+        count(world, c.id, "484", batch="L1", **kw)  # 3.2 % short: within the default 5 %, not within 3 %
+    assert caught.value.params["tolerance"] == "3"
+    assert count(world, c.id, "485", batch="L1", **kw).movement_id is not None
+
+
+@pytest.mark.parametrize("percent", ["0", "25", "0.001", "-1"])
+def test_an_unreasonable_tolerance_is_refused(world: World, percent: str) -> None:
+    with pytest.raises(errors.InvalidValue):
+        _liquid(world, percent)
+
+
+def test_the_pharmacys_settings_set_the_default_liquid_tolerance(world: World) -> None:
+    world.receive("500", medicine="methadone-oral-1", batch="M1")
+    strict = replace(
+        world,
+        ctx=replace(world.ctx, rule_params=merge_overrides(Profile.CN_HOSPITAL, {"counts.liquid_tolerance_bp": 300})),
+    )
+    c = start(strict)
+    kw: dict[str, Any] = {"medicine": "methadone-oral-1", "reason": VarianceReason.LIQUID_LOSS}
+    with pytest.raises(errors.ToleranceExceeded):
+        count(strict, c.id, "484", batch="M1", witness=world.creds("wang.fang"), **kw)
+    assert count(world, c.id, "484", batch="M1", witness=world.creds("wang.fang"), **kw).movement_id is not None
