@@ -10,7 +10,6 @@ The quarter is built once per database (module fixture): the tests only read it,
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -48,6 +47,7 @@ from pharmacy.services.commands import (
 )
 from pharmacy.services.correct import correct
 from pharmacy.services.results import Recorded
+from tests.tools import poppler
 from tests.world import PSY2, World, build_world, new_id
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -461,15 +461,6 @@ def test_a_back_dated_receipt_into_a_closed_month_is_refused_and_changes_nothing
     with pytest.raises(errors.PeriodClosed):
         world.receive("5", batch="B1", occurred_at=day, document="INV-LATE")
     assert world.snapshot() == before
-
-
-def poppler(name: str) -> str:
-    found = shutil.which(name)
-    if found is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI=true but the {name} command-line tool (poppler-utils) is not installed")
-        pytest.skip(f"the {name} command-line tool (poppler-utils) is not installed")
-    return found
 
 
 @pytest.mark.parametrize("month", ["2026-04", "2026-05"])
