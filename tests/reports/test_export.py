@@ -14,7 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from openpyxl import load_workbook  # type: ignore[import-untyped]
+from openpyxl import load_workbook
 
 from pharmacy.domain.counts import CountType, VarianceReason
 from pharmacy.domain.duties import Duty, DutyDue

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from fpdf.enums import TableBordersLayout, TableCellFillMode
 from fpdf.fonts import FontFace
+from fpdf.table import Table
 
 from pharmacy.domain.errors import N_
 from pharmacy.domain.profile import Profile
@@ -145,14 +146,14 @@ def _num(text: str) -> tuple[str, FontFace | None]:
     return (text, _ZERO if text == "0" else None)
 
 
-def _figure_headings(pdf: ReportPdf, out: object) -> None:
+def _figure_headings(pdf: ReportPdf, out: Table) -> None:
     t = pdf.t
-    top = out.row()  # type: ignore[attr-defined]
+    top = out.row()
     top.cell("")
     top.cell(t(STOCK), colspan=9, align="CENTER")
     top.cell(t(LAST_COUNT), colspan=3, align="CENTER")
     top.cell(t(RETURNS), colspan=5, align="CENTER")
-    labels = out.row()  # type: ignore[attr-defined]
+    labels = out.row()
     for i, label in enumerate(_FIGURE_LABELS):
         labels.cell(t(label), align="LEFT" if i == 0 else "RIGHT")
 
