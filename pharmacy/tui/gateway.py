@@ -32,6 +32,7 @@ from pharmacy.reports.register import RegisterFilter, RegisterLine, register_pag
 from pharmacy.reports.stock import StockLine, stock_lines
 from pharmacy.rules.params import defaults
 from pharmacy.rules.second_person import second_person_required
+from pharmacy.schemas.scan import Scan, read_scan
 from pharmacy.services import close, counts, destruction, holds, losses, movements, reference
 from pharmacy.services.auth import authenticate
 from pharmacy.services.commands import (
@@ -110,6 +111,14 @@ class Counter:
     def medicine_by_gtin(self, gtin: str) -> Medicine | None:
         self.medicines()
         return next((m for m in self.medicines() if gtin in self._gtins.get(m.id, ())), None)
+
+    def resolve(self, text: str) -> tuple[Scan, list[Medicine]]:
+        """A scan (GS1 → its GTIN; a 20-digit trace code names no product) or part of a name, to medicines."""
+        scan = read_scan(text)
+        if scan.gtin:
+            found = self.medicine_by_gtin(scan.gtin)
+            return scan, [found] if found else []
+        return scan, [] if scan.kind == "trace" else self.find_medicines(scan.raw)
 
     def suppliers(self) -> list[Supplier]:
         return self._slow(counter.suppliers(self.register.engine, self.pharmacy.id))

@@ -7,7 +7,17 @@ from dataclasses import dataclass
 from textual.message import Message
 
 from pharmacy.domain.errors import RegisterError
+from pharmacy.domain.reference import Medicine
+from pharmacy.schemas.scan import Scan
 from pharmacy.services.results import Actor, Recorded
+
+
+@dataclass
+class Resolved(Message):
+    """What a scan or a typed name found: the scan as read, and the medicines it matches."""
+
+    scan: Scan
+    matches: list[Medicine]
 
 
 @dataclass

@@ -27,11 +27,11 @@ from pharmacy.domain.reference import Medicine
 from pharmacy.reports.counter import LotStock
 from pharmacy.reports.disposal import HeldLot
 from pharmacy.reports.monthly_model import LossStatus
-from pharmacy.schemas.scan import Scan, read_scan
+from pharmacy.schemas.scan import Scan
 from pharmacy.services.commands import Credentials, PatientReturnCommand
 from pharmacy.tui.base import CounterScreen
 from pharmacy.tui.errors import guarded
-from pharmacy.tui.messages import EntryRecorded, Failed, Refused
+from pharmacy.tui.messages import EntryRecorded, Failed, Refused, Resolved
 from pharmacy.tui.screens.destroy import DestroyScreen
 from pharmacy.tui.screens.disposal_dialogs import (
     ApplicationScreen,
@@ -49,12 +49,6 @@ HELD_COLUMNS = ((N_("Medicine"), 18), (N_("Batch"), 8), (N_("Expiry"), 10), (N_(
 LOSS_COLUMNS = ((N_("No."), 6), (N_("Found"), 10), (N_("Medicine"), 20), (N_("Batch"), 8), (N_("Lost"), 8),
                 (N_("Duty"), 34), (N_("Due"), 10), (N_("Done"), 18))  # fmt: skip
 LOT_ACTIONS = frozenset({"quarantine", "apply", "destroy", "supplier_return", "every_batch"})
-
-
-@dataclass
-class Resolved(Message):
-    scan: Scan
-    matches: list[Medicine]
 
 
 @dataclass
@@ -273,14 +267,7 @@ class DisposalScreen(CounterScreen[None]):
 
     @work(thread=True, exclusive=True, group="resolve")
     def _resolve(self, text: str) -> None:
-        def find() -> Resolved:
-            scan = read_scan(text)
-            if scan.gtin:
-                found = self.counter.medicine_by_gtin(scan.gtin)
-                return Resolved(scan, [found] if found else [])
-            return Resolved(scan, [] if scan.kind == "trace" else self.counter.find_medicines(scan.raw))
-
-        guarded(self, find, lambda resolved: resolved)
+        guarded(self, lambda: self.counter.resolve(text), lambda found: Resolved(*found))
 
     def on_resolved(self, message: Resolved) -> None:
         clear_errors(self)

@@ -22,19 +22,13 @@ from pharmacy.domain.movement import MovementKind
 from pharmacy.domain.quantity import format_quantity
 from pharmacy.domain.reference import Medicine, Supplier
 from pharmacy.reports.counter import LotStock
-from pharmacy.schemas.scan import Scan, read_scan
+from pharmacy.schemas.scan import Scan
 from pharmacy.services.commands import Credentials, ReceiveCommand
 from pharmacy.tui.base import CounterScreen
 from pharmacy.tui.errors import guarded
-from pharmacy.tui.messages import EntryRecorded, Failed, Refused
+from pharmacy.tui.messages import EntryRecorded, Failed, Refused, Resolved
 from pharmacy.tui.widgets.form import Field, clear_errors, show_error
 from pharmacy.tui.widgets.matches import MedicineMatches
-
-
-@dataclass
-class Resolved(Message):
-    scan: Scan
-    matches: list[Medicine]
 
 
 @dataclass
@@ -118,16 +112,7 @@ class ReceiveScreen(CounterScreen[None]):
 
     @work(thread=True, exclusive=True, group="resolve")
     def _resolve(self, text: str) -> None:
-        def find() -> Resolved:
-            scan = read_scan(text)
-            if scan.gtin:
-                found = self.counter.medicine_by_gtin(scan.gtin)
-                return Resolved(scan, [found] if found else [])
-            if scan.kind == "trace":
-                return Resolved(scan, [])
-            return Resolved(scan, self.counter.find_medicines(scan.raw))
-
-        guarded(self, find, lambda resolved: resolved)
+        guarded(self, lambda: self.counter.resolve(text), lambda found: Resolved(*found))
 
     def on_resolved(self, message: Resolved) -> None:
         clear_errors(self)
