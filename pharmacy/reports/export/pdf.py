@@ -16,6 +16,7 @@ from fpdf.table import Table
 
 from pharmacy.domain.errors import N_
 from pharmacy.domain.profile import Profile
+from pharmacy.i18n import unit_name
 from pharmacy.reports.export.monthly_tables import counts_table
 from pharmacy.reports.export.pdf_doc import (
     ACCENT,
@@ -116,7 +117,11 @@ def monthly_pdf(report: MonthlyReport, translate: Translate) -> bytes:
 def _medicine_heading(line: MonthlyLine, translate: Translate, profile: Profile) -> str:
     med = line.medicine
     parts = [medicine_name(med, profile), med.form]
-    parts += [med.code, line.class_code or "", translate(N_("unit: {unit}")).format(unit=med.base_unit)]
+    parts += [
+        med.code,
+        line.class_code or "",
+        translate(N_("unit: {unit}")).format(unit=unit_name(med.base_unit, translate)),
+    ]
     return " · ".join(p for p in parts if p)
 
 
@@ -225,7 +230,7 @@ def register_pdf(report: RegisterReport, translate: Translate) -> bytes:
     pdf.paragraph(" · ".join(d for d in details if d), size=10, bold=True)
     period = t(N_("Period: {first} to {last} ({zone}); quantities in {unit}")).format(
         first=report.first_day.isoformat(), last=report.last_day.isoformat(), zone=report.pharmacy.timezone,
-        unit=med.base_unit)  # fmt: skip
+        unit=unit_name(med.base_unit, t))  # fmt: skip
     pdf.paragraph(period, size=8.5, color=MUTED)
     pdf.ln(2)
     draw_table(pdf, table)

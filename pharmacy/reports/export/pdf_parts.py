@@ -15,6 +15,7 @@ from pharmacy.domain.duties import DUTY_LABEL
 from pharmacy.domain.errors import N_
 from pharmacy.domain.profile import Profile
 from pharmacy.domain.reference import Medicine
+from pharmacy.i18n import unit_name
 from pharmacy.reports.export.monthly_tables import duty_status
 from pharmacy.reports.export.pdf_doc import ACCENT, GREEN, HEAD_FILL, INK, MUTED, RED, ZEBRA, ReportPdf
 from pharmacy.reports.export.table import local, medicine_name, qty
@@ -136,7 +137,7 @@ def _panel(
     pdf.set_font("body", "", 6.5)
     pdf.set_text_color(*MUTED)
     pdf.set_xy(x + 2, y + 5)
-    scale = pdf.t(CHART_SCALE).format(top=qty(top, med), last=qty(peak, med), unit=med.base_unit)
+    scale = pdf.t(CHART_SCALE).format(top=qty(top, med), last=qty(peak, med), unit=unit_name(med.base_unit, pdf.t))
     pdf.cell(w - 4, 3, scale, align="L")
     base, area = y + h - 5, h - 13
     bar = (w - 4) / len(values)
@@ -187,7 +188,7 @@ def losses_block(pdf: ReportPdf, report: MonthlyReport) -> None:
                 row.cell(loss.occurred_on.isoformat() if first else "")
                 row.cell(medicine_name(med, report.pharmacy.profile) if first else "")
                 row.cell(loss.batch if first else "")
-                row.cell(f"{qty(loss.quantity, med)} {med.base_unit}" if first else "")
+                row.cell(f"{qty(loss.quantity, med)} {unit_name(med.base_unit, pdf.t)}" if first else "")
                 row.cell(t(DUTY_LABEL[due.duty]))
                 row.cell(due.due_on.isoformat())
                 text, style = _status(t, duty_status(due.due_on, due.done_on, today), due.done_on, due.reference)
