@@ -68,6 +68,16 @@ class Medicine:
     def display_name(self) -> str:
         return f"{self.generic_en} {self.strength}"
 
+    def name_in(self, jurisdiction: str) -> str:
+        """The name the pharmacy's own register uses: the Chinese generic name in China (专用账册), else English."""
+        return self.generic_local if jurisdiction == "cn" and self.generic_local else self.generic_en
+
+    def heading_in(self, jurisdiction: str) -> tuple[str, str]:
+        """A name in two parts for a screen: bold, then the rest (吗啡 + "morphine 10 mg"; "morphine" + "10 mg")."""
+        if jurisdiction == "cn" and self.generic_local:
+            return self.generic_local, self.display_name
+        return self.generic_en, self.strength
+
 
 @dataclass(frozen=True)
 class MedicineClass:

@@ -35,6 +35,11 @@ def translate_bindings(node: DOMNode, t: Callable[[str], str]) -> None:
         table[key] = [replace(b, description=t(b.description)) if b.description else b for b in bindings]
 
 
+def jurisdiction_of(node: DOMNode) -> str:
+    """For widgets: the jurisdiction of the pharmacy the app serves (names, units and laws follow it)."""
+    return cast("PharmacyApp", node.app).counter.pharmacy.profile.jurisdiction
+
+
 class _Uses:
     @property
     def pharmacy_app(self) -> PharmacyApp:
@@ -52,7 +57,7 @@ class _Uses:
         return self.t("Recorded as No. {seq}. Batch balance {lot}, {medicine} balance {total} {unit}.").format(
             seq=got.seq,
             lot=format_quantity(got.lot_balance_after, medicine.unit),
-            medicine=medicine.generic_local,
+            medicine=self.medicine_name(medicine),
             total=format_quantity(got.medicine_balance_after, medicine.unit),
             unit=self.unit(medicine),
         )
@@ -62,6 +67,18 @@ class _Uses:
         status = cast(Screen[object], self).query_one("#status", Static)
         status.update(text)
         status.set_classes("ok" if ok else "error" if text else "")
+
+    @property
+    def jurisdiction(self) -> str:
+        return self.counter.pharmacy.profile.jurisdiction
+
+    def medicine_name(self, medicine: Medicine) -> str:
+        """The medicine as this pharmacy's register names it (Chinese in China, English elsewhere)."""
+        return medicine.name_in(self.jurisdiction)
+
+    def heading(self, medicine: Medicine, gap: str = "  ") -> str:
+        bold, rest = medicine.heading_in(self.jurisdiction)
+        return f"[b]{bold}[/b]{gap}{rest}"
 
     def unit(self, medicine: Medicine) -> str:
         """The medicine's base unit in the user's language."""

@@ -32,6 +32,17 @@ async def sign_in(pilot: Pilot[Any], username: str = "li.na", pin: str = PIN) ->
     await type_text(pilot, pin)
     await pilot.press("enter")
     await settle(pilot)
+    await _until_home(pilot)
+
+
+async def _until_home(pilot: Pilot[Any]) -> None:
+    """The first sign-in switches to Home once the dialog has closed, a moment after its worker: a key pressed
+    before that lands on the screen being left (seen on a loaded machine). Wait for it, a few seconds at most."""
+    app: Any = pilot.app
+    for _ in range(200):
+        if app.actor is None or (app.current_mode != app.DEFAULT_MODE and app.screen.is_mounted):
+            return
+        await pilot.pause(0.02)
 
 
 def value_of(pilot: Pilot[Any], selector: str) -> str:

@@ -186,8 +186,9 @@ class CloseScreen(CounterScreen[None]):
             when = line.last_count.counted_at.astimezone(self.counter.pharmacy.tz).date().isoformat()
             count = f" {format_quantity(line.last_count.counted, med.unit)} {when}"
             variance = q(line.last_count.variance)
+        name = f"{self.medicine_name(med)} {med.strength}"
         return [
-            f"{med.generic_local} {med.strength}", f" {line.lot.batch}", q(f.opening), q(f.receipts), q(f.dispensed),
+            name, f" {line.lot.batch}", q(f.opening), q(f.receipts), q(f.dispensed),
             q(f.patient_returns), q(f.supplier_returns), q(f.destroyed), q(f.losses), q(f.adjustments + f.corrections),
             q(f.closing), count, variance, " ✓" if f.ties_out else " ✗",
         ]  # fmt: skip

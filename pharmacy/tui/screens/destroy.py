@@ -56,7 +56,7 @@ class DestroyScreen(FormDialog):
     def title_text(self) -> str:
         med = self.held.medicine
         return self.t("Destroy {medicine} {strength}, batch {batch}").format(
-            medicine=med.generic_local, strength=med.strength, batch=self.held.batch
+            medicine=self.medicine_name(med), strength=med.strength, batch=self.held.batch
         )
 
     def body(self) -> ComposeResult:
@@ -179,7 +179,7 @@ class DestroyScreen(FormDialog):
             said = N_("Destroyed: No. {seq}. {medicine} batch {batch} now holds {balance} {unit}.")
         return self.t(said).format(
             seq=result.seq,
-            medicine=med.generic_local,
+            medicine=self.medicine_name(med),
             batch=self.held.batch,
             balance=format_quantity(result.lot_balance_after, med.unit),
             unit=self.unit(med),

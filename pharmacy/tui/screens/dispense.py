@@ -118,7 +118,7 @@ class DispenseScreen(CounterScreen[None]):
             med = self.counter.medicine(rx.medicine_id)
             assert med is not None
             owing = f"{format_quantity(rx.owing, med.unit)} {self.unit(med)}"
-            table.add_row(rx.number, rx.patient, med.generic_local, owing, key=str(rx.id))
+            table.add_row(rx.number, rx.patient, self.medicine_name(med), owing, key=str(rx.id))
         chosen = next((rx for rx in self.prescriptions if rx.number == self.pending_number), None)
         if chosen is not None:
             self.pending_number = None
@@ -144,8 +144,9 @@ class DispenseScreen(CounterScreen[None]):
         self.rx, self.medicine, self.codes = rx, self.counter.medicine(rx.medicine_id), []
         med = self.medicine
         assert med is not None
+        heading = self.heading(med, gap=" ")
         self.query_one("#rx-summary", Static).update(
-            f"[b]{rx.number}[/b]  {rx.patient} · {rx.prescriber}\n[b]{med.generic_local}[/b] {med.display_name} · "
+            f"[b]{rx.number}[/b]  {rx.patient} · {rx.prescriber}\n{heading} · "
             + self.t("prescribed {p}, supplied {s}, owing {o} {unit}").format(
                 p=format_quantity(rx.prescribed, med.unit),
                 s=format_quantity(rx.supplied, med.unit),
@@ -266,7 +267,7 @@ class DispenseScreen(CounterScreen[None]):
                 self.t("Balance after: batch {batch} {lot} · {medicine} {total} {unit}").format(
                     batch=lot.lot.batch,
                     lot=format_quantity(lot.balance - steps, med.unit),
-                    medicine=med.generic_local,
+                    medicine=self.medicine_name(med),
                     total=format_quantity(total - steps, med.unit),
                     unit=self.unit(med),
                 )

@@ -180,7 +180,7 @@ class DisposalScreen(CounterScreen[None]):
         self.held = {str(h.lot_id): h for h in message.held}
         today = self.counter.now().astimezone(self.counter.pharmacy.tz).date()
         for h in message.held:
-            table.add_row(*held_cells(h, self.t, self.unit(h.medicine), today), key=str(h.lot_id))
+            table.add_row(*held_cells(h, self.t, self.unit(h.medicine), today, self.jurisdiction), key=str(h.lot_id))
         if not message.held:
             table.add_row("—", "", "", "", "", self.t("nothing awaits destruction"), "")
         title = (
@@ -243,7 +243,7 @@ class DisposalScreen(CounterScreen[None]):
         table.clear()
         self.duties = {}
         today = self.counter.now().astimezone(self.counter.pharmacy.tz).date()
-        for key, seq, duty, cells in duty_rows(message.losses, self.t, today):
+        for key, seq, duty, cells in duty_rows(message.losses, self.t, today, self.jurisdiction):
             self.duties[key] = (seq, duty)
             table.add_row(*cells, key=key)
         if not message.losses:
@@ -288,7 +288,7 @@ class DisposalScreen(CounterScreen[None]):
 
     def _choose(self, medicine: Medicine) -> None:
         self.medicine = medicine
-        self.query_one("#medicine", Static).update(f"[b]{medicine.generic_local}[/b]  {medicine.display_name}")
+        self.query_one("#medicine", Static).update(self.heading(medicine))
         self.query_one("#scan", Input).value = ""
         if self.scan and self.scan.batch:
             self.query_one("#batch", Input).value = self.scan.batch

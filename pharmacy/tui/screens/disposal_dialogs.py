@@ -43,7 +43,7 @@ class _LotDialog(FormDialog):
 
     def lot_text(self) -> str:
         med = self.held.medicine
-        return f"{med.generic_local} {med.strength} · {self.t('batch')} {self.held.batch}"
+        return f"{self.medicine_name(med)} {med.strength} · {self.t('batch')} {self.held.batch}"
 
 
 class QuarantineScreen(_LotDialog):

@@ -20,7 +20,7 @@ from pharmacy.reports.monthly_model import LossStatus
 Translate = Callable[[str], str]
 
 
-def held_cells(h: HeldLot, t: Translate, unit: str, today: date) -> list[str | Text]:
+def held_cells(h: HeldLot, t: Translate, unit: str, today: date, jurisdiction: str) -> list[str | Text]:
     med = h.medicine
     if h.quarantine is not None:
         reason = t(HOLD_REASON_LABEL[h.quarantine.reason])
@@ -36,18 +36,20 @@ def held_cells(h: HeldLot, t: Translate, unit: str, today: date) -> list[str | T
     def qty(steps: int) -> str:
         return f"{format_quantity(steps, med.unit)} {unit}"
 
-    name = f"{med.generic_local} {med.strength}"
+    name = f"{med.name_in(jurisdiction)} {med.strength}"
     return [name, h.batch, h.expiry.isoformat(), qty(h.stock), qty(h.returns), status, applied]
 
 
-def duty_rows(losses: list[LossStatus], t: Translate, today: date) -> Iterator[tuple[str, int, Duty, list[Text]]]:
+def duty_rows(
+    losses: list[LossStatus], t: Translate, today: date, jurisdiction: str
+) -> Iterator[tuple[str, int, Duty, list[Text]]]:
     """(row key, loss entry No., duty, cells) for each duty of each loss; overdue ones in red."""
     for loss in losses:
         med = loss.medicine
         for due in loss.duties:
             done = f"{due.done_on.isoformat()} {due.reference or ''}".strip() if due.done_on else ""
             late = due.overdue(today)
-            cells = (str(loss.seq), loss.occurred_on.isoformat(), f"{med.generic_local} {med.strength}",
+            cells = (str(loss.seq), loss.occurred_on.isoformat(), f"{med.name_in(jurisdiction)} {med.strength}",
                      loss.batch, format_quantity(loss.quantity, med.unit), t(DUTY_LABEL[due.duty]),
                      due.due_on.isoformat(), t("overdue") if late else done)  # fmt: skip
             style = "bold red" if late else ""

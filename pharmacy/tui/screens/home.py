@@ -98,7 +98,8 @@ class HomeScreen(CounterScreen[None]):
             trend = sparkline(data.trends.get(medicine_id, []))
             amount = f"{format_quantity(total, med.unit):>7} {self.unit(med):<8}"
             node = tree.root.add(
-                f"[cyan]{trend:<15}[/] {amount} [b]{med.generic_local}[/b] {med.strength}  [dim]{med.generic_en}[/]"
+                f"[cyan]{trend:<15}[/] {amount} [b]{self.medicine_name(med)}[/b] {med.strength}"
+                + (f"  [dim]{med.generic_en}[/]" if self.jurisdiction == "cn" else "")
             )
             for i in indexes:
                 s = data.stock[i]
@@ -134,7 +135,7 @@ class HomeScreen(CounterScreen[None]):
                 str(e.seq),
                 e.recorded_at.astimezone(tz).strftime("%H:%M"),
                 self.t(KIND_LABEL[MovementKind(e.kind)]),
-                med.generic_local,
+                self.medicine_name(med),
                 format_quantity(e.quantity, med.unit),
                 e.entered_by,
             )

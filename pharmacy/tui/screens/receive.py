@@ -141,8 +141,7 @@ class ReceiveScreen(CounterScreen[None]):
         self.query_one("#matches", MedicineMatches).display = False
         pack_of = self.t("pack of")
         self.query_one("#medicine", Static).update(
-            f"[b]{medicine.generic_local}[/b]  {medicine.display_name}  · {pack_of} {medicine.pack_size} "
-            f"{self.unit(medicine)}"
+            f"{self.heading(medicine)}  · {pack_of} {medicine.pack_size} {self.unit(medicine)}"
         )
         if self.scan and self.scan.batch:
             self.query_one("#batch", Input).value = self.scan.batch
@@ -194,7 +193,7 @@ class ReceiveScreen(CounterScreen[None]):
             self.t("Balance after: batch {batch} {lot} · {medicine} {total} {unit}").format(
                 batch=batch or "—",
                 lot=format_quantity(lot_before + steps, medicine.unit),
-                medicine=medicine.generic_local,
+                medicine=self.medicine_name(medicine),
                 total=format_quantity(total_before + steps, medicine.unit),
                 unit=self.unit(medicine),
             )

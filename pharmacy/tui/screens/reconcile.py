@@ -167,7 +167,7 @@ class ReconcileScreen(CounterScreen[None]):
             line.number,
             line.written_on.isoformat(),
             f"{line.patient_code} {line.patient_name}".strip(),
-            f"{med.generic_local} {med.strength}",
+            f"{self.medicine_name(med)} {med.strength}",
             f"{format_quantity(line.prescribed, med.unit)} {unit}",
             f"{format_quantity(line.supplied, med.unit)} {unit}",
             f"{format_quantity(line.owing, med.unit)} {unit}",

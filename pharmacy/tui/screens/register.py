@@ -135,9 +135,7 @@ class RegisterScreen(CounterScreen[None]):
     def open(self, medicine: Medicine) -> None:
         self.medicine = medicine
         self.query_one("#matches", MedicineMatches).display = False
-        self.query_one("#title", Static).update(
-            f"[b]{medicine.generic_local}[/b]  {medicine.display_name} · {medicine.form} · {self.unit(medicine)}"
-        )
+        self.query_one("#title", Static).update(f"{self.heading(medicine)} · {medicine.form} · {self.unit(medicine)}")
         self._lots(medicine.id)
         self.reload()
         self.query_one("#entries", DataTable).focus()

@@ -29,6 +29,7 @@ from pharmacy.domain.profile import Profile
 from pharmacy.domain.quantity import format_quantity
 from pharmacy.i18n import unit_name
 from pharmacy.reports.count_sheet import SheetLine
+from pharmacy.tui.base import jurisdiction_of
 from pharmacy.tui.widgets.count_table import signed
 from pharmacy.tui.widgets.form import Field, clear_errors
 
@@ -119,7 +120,8 @@ class CountEntry(Vertical):
         if x.expected and x.moved:
             book += " " + self.t("({moved} during the count)").format(moved=signed(x.moved, x))
         batch = self.t("batch {batch}").format(batch=x.lot.batch)
-        text = f"[b]{x.medicine.generic_local}[/b] {x.medicine.display_name} · {batch} · {book}"
+        bold, rest = x.medicine.heading_in(jurisdiction_of(self))
+        text = f"[b]{bold}[/b] {rest} · {batch} · {book}"
         if x.book is Book.RETURNS:
             text += " · " + self.t("patient returns (kept apart, awaiting destruction)")
         if variance:

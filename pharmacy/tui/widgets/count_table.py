@@ -13,6 +13,7 @@ from pharmacy.domain.movement import Book
 from pharmacy.domain.quantity import format_quantity
 from pharmacy.i18n import unit_name
 from pharmacy.reports.count_sheet import CountSheet, SheetLine
+from pharmacy.tui.base import jurisdiction_of
 from pharmacy.tui.widgets.columns import add_columns
 
 COLUMNS = (
@@ -75,7 +76,7 @@ class CountTable(DataTable[str]):
             reason = t("found on the shelf")
         return [
             name,
-            x.medicine.generic_local,
+            x.medicine.name_in(jurisdiction_of(self)),
             x.lot.batch,
             x.lot.expiry.isoformat(),
             format_quantity(x.snapshot, spec) if x.expected else "—",

@@ -9,6 +9,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from pharmacy.domain.reference import Medicine
+from pharmacy.tui.base import jurisdiction_of
 
 
 class MedicineMatches(OptionList):
@@ -21,7 +22,11 @@ class MedicineMatches(OptionList):
 
     def show(self, medicines: list[Medicine]) -> None:
         self.clear_options()
-        self.add_options([Option(f"{m.generic_local}  {m.display_name}  ({m.code})", id=str(m.id)) for m in medicines])
+        where = jurisdiction_of(self)
+        names = [" ".join(m.heading_in(where)) for m in medicines]
+        self.add_options(
+            [Option(f"{name}  ({m.code})", id=str(m.id)) for name, m in zip(names, medicines, strict=True)]
+        )
         self.display = True
         self.highlighted = 0
         self.focus()
