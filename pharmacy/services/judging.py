@@ -10,14 +10,19 @@ from pharmacy.services.results import Actor
 
 
 def _params(finding: Finding) -> dict[str, object]:
-    return {k: v for k, v in finding.params.items() if k not in ("rule", "message")}
+    return {k: v for k, v in finding.params.items() if k not in ("rule", "message")} | {"rule_id": finding.rule_id}
+
+
+def _cited(finding: Finding) -> str:
+    """The rule as the pharmacist can look it up: its regulations §5 id (CN-5, US-11), else the rule's own id."""
+    return str(finding.params.get("table_id") or finding.rule_id)
 
 
 def refuse_blocks(findings: list[Finding]) -> None:
     """A BLOCK refuses the command with the rule's own message and numbers."""
     for f in findings:
         if f.severity is Severity.BLOCK:
-            raise RuleBlocked(rule=f.rule_id, message=Text(f.message), **_params(f))
+            raise RuleBlocked(rule=_cited(f), message=Text(f.message), **_params(f))
 
 
 def judge(
@@ -27,7 +32,7 @@ def judge(
     warns = [f for f in findings if f.severity is Severity.WARN]
     reason = (override_reason or "").strip() or None
     if warns and reason is None:
-        raise OverrideRequired(rule=warns[0].rule_id, message=Text(warns[0].message), **_params(warns[0]))
+        raise OverrideRequired(rule=_cited(warns[0]), message=Text(warns[0].message), **_params(warns[0]))
     if warns and checker is None:
         raise SecondPersonRequired(kind=KIND_LABEL[kind])
     return tuple(

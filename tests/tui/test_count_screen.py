@@ -184,3 +184,34 @@ async def test_home_shows_a_quarantined_lot(tui_world: World) -> None:
         table = pilot.app.screen.query_one("#alerts", DataTable)
         rows = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
         assert ["quarantined", "morphine sulfate 10 mg B2", "2026-03-02"] in rows
+
+
+async def test_an_estimate_outside_a_dea_inventory_is_refused_beside_the_count(tui_world: World) -> None:
+    app = make_app(tui_world)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(pilot)
+        await start_count(pilot)
+        await count_row(pilot, "~95")  # "~": an estimate, which only a US inventory may take (US-11)
+        assert "US-11" in text_of(pilot, "#counted-error")
+        assert value_of(pilot, "#counted") == "~95"
+    assert not count_lines(tui_world)
+
+
+async def test_a_finding_may_not_refer_to_a_month_that_is_still_open(tui_world: World) -> None:
+    app = make_app(tui_world)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(pilot)
+        await start_count(pilot)
+        await count_row(pilot, "97")
+        await pilot.press("enter", "down", "down", "enter")  # breakage; the note has the cursor
+        await pilot.press("tab")
+        await type_text(pilot, "2026-03")  # March is still open: record it there instead
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("enter")
+        await type_text(pilot, PIN)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "2026-03 is not closed" in text_of(pilot, "#refers-error")
+        assert value_of(pilot, "#refers") == "2026-03"
+    assert not count_lines(tui_world)

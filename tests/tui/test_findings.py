@@ -20,12 +20,12 @@ async def test_a_blocked_dispense_names_its_rule_and_changes_nothing(tui_world: 
     async with app.run_test(size=(120, 40)) as pilot:
         await sign_in(pilot)
         await to_quantity(pilot)
-        assert "cn.rx_validity" in text_of(pilot, "#findings")  # shown live, before recording
+        assert "CN-4" in text_of(pilot, "#findings")  # shown live, before recording, by its regulations §5 id
         await pilot.press("enter", "enter")
         await type_text(pilot, PIN)
         await pilot.press("enter")
         await settle(pilot)
-        assert "cn.rx_validity" in text_of(pilot, "#status") and "RX-OLD" in text_of(pilot, "#status")
+        assert "CN-4" in text_of(pilot, "#status") and "RX-OLD" in text_of(pilot, "#status")
     assert len(movements(tui_world)) == 2
 
 

@@ -44,6 +44,7 @@ FIELD_OF_ERROR = {
     "quantity_too_large": "counted",
     "rule_blocked": "counted",
     "variance_reason_required": "reason",
+    "refers_to_open_month": "refers",
     "reason_does_not_fit": "reason",
     "not_a_liquid": "reason",
     "tolerance_exceeded": "reason",
@@ -335,6 +336,8 @@ class CountScreen(CounterScreen[None]):
             book=ready.line.book,
             reason=ready.reason,
             note=ready.note,
+            estimated=ready.estimated,
+            refers_to_month=ready.refers_to,
             witness=witness,
         )
 
@@ -371,6 +374,8 @@ class CountScreen(CounterScreen[None]):
     def on_refused(self, message: Refused) -> None:
         error: RegisterError = message.error
         field_id = FIELD_OF_ERROR.get(error.code)
+        if error.code == "invalid_value" and error.params.get("field") == "month":
+            field_id = "refers"  # the closed month a late finding belongs to
         if field_id is not None and (self.query_one(CountEntry).chosen is not None or field_id == "scan"):
             self.set_status("")
             self._refuse_in(field_id, error.render(self.t))

@@ -41,6 +41,13 @@ def fitting_reasons(variance: int, base_unit: str) -> list[VarianceReason]:
     return [r for r in VarianceReason if REASON_SIGN[r] in (0, sign) and (liquid or r not in LIQUID_REASONS)]
 
 
+def _typed(text: str) -> tuple[str, bool]:
+    """The count as typed, and whether it is an estimate: "~95" (or "≈95") in a US inventory."""
+    value = text.strip()
+    estimated = value[:1] in ("~", "≈")
+    return (value[1:].strip() if estimated else value), estimated
+
+
 class CountEntry(Vertical):
     @dataclass
     class Scanned(Message):
@@ -55,6 +62,8 @@ class CountEntry(Vertical):
         reason: VarianceReason | None
         variance: int
         note: str | None
+        estimated: bool = False  # typed as "~95": a DEA inventory's estimate (21 CFR 1304.11(e)(3))
+        refers_to: str | None = None  # a closed month the finding belongs to
 
     def __init__(self, t: Callable[[str], str], profile: Profile, today: Callable[[], date], *, id: str) -> None:
         super().__init__(id=id)
@@ -71,6 +80,7 @@ class CountEntry(Vertical):
                 yield Select([], prompt=t("Reason"), id="reason")
                 yield Static("", id="reason-error", classes="field-error")
             yield Field(t("Note"), "note")
+            yield Field(t("Re closed month"), "refers", placeholder="YYYY-MM")
         yield Static("", id="chosen")
 
     def on_mount(self) -> None:
@@ -79,12 +89,13 @@ class CountEntry(Vertical):
     def _explaining(self, shown: bool) -> None:
         self.query_one("#reason-field").display = shown
         self.query_one("#note-field").display = shown
+        self.query_one("#refers-field").display = shown
 
     def choose(self, line: SheetLine | None) -> None:
         """Count this lot next (None: nothing chosen); the count typed before is cleared."""
         clear_errors(self)
         self.chosen = line
-        for field_id in ("counted", "note"):
+        for field_id in ("counted", "note", "refers"):
             self.query_one(f"#{field_id}", Input).value = ""
         self._explaining(False)
         self._describe(None)
@@ -104,7 +115,7 @@ class CountEntry(Vertical):
         if x is None:
             return None
         try:
-            steps = Decimal(self.query_one("#counted", Input).value.strip()) * x.medicine.unit.scale
+            steps = Decimal(_typed(self.query_one("#counted", Input).value)[0]) * x.medicine.unit.scale
         except InvalidOperation:
             return None
         return int(steps) - x.book_now if steps == steps.to_integral_value() and steps >= 0 else None
@@ -157,6 +168,7 @@ class CountEntry(Vertical):
 
     @on(Input.Submitted, "#counted")
     @on(Input.Submitted, "#note")
+    @on(Input.Submitted, "#refers")
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.submit()
@@ -169,14 +181,15 @@ class CountEntry(Vertical):
             self.refuse("scan", self.t("Choose the lot first: scan the pack, or Enter on its row."))
             return
         variance, reason = self.variance(), self.query_one("#reason", Select).value
+        counted, estimated = _typed(self.query_one("#counted", Input).value)
         explaining = self.query_one("#reason-field").display
-        if variance and not (explaining and isinstance(reason, str)):
+        if variance and not estimated and not (explaining and isinstance(reason, str)):
             self._ask_reason(variance, x)
             return
-        chosen = VarianceReason(reason) if variance and isinstance(reason, str) else None
+        chosen = VarianceReason(reason) if variance and not estimated and isinstance(reason, str) else None
         note = self.query_one("#note", Input).value.strip() or None
-        counted = self.query_one("#counted", Input).value.strip()
-        self.post_message(self.Ready(x, counted, chosen, variance or 0, note))
+        refers = self.query_one("#refers", Input).value.strip() or None
+        self.post_message(self.Ready(x, counted, chosen, variance or 0, note, estimated, refers))
 
     def _ask_reason(self, variance: int, x: SheetLine) -> None:
         select = self.query_one("#reason", Select)

@@ -22,7 +22,12 @@ class FindingsPanel(Static):
             self.update(f"[dim]{none}[/]")
             return
         lines = [
-            f"[{_STYLE[f.severity]}]{_MARK[f.severity]} {f.rule_id}[/]  {render_message(f.message, f.params, t)}"
+            f"[{_STYLE[f.severity]}]{_MARK[f.severity]} {_cited(f)}[/]  {render_message(f.message, f.params, t)}"
             for f in findings
         ]
         self.update("\n".join(lines))
+
+
+def _cited(finding: Finding) -> str:
+    """The rule by its regulations §5 id (CN-4, US-11), as the refusal cites it; else the rule's own id."""
+    return str(finding.params.get("table_id") or finding.rule_id)
