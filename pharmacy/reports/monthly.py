@@ -6,9 +6,10 @@ closed month carries the digest stored with its close.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import Engine, select
 
@@ -179,14 +180,16 @@ def _daily(
     """The stock balance of each medicine at the end of each day of the month (for the chart)."""
     first = local_day(start, pharmacy.tz)
     days = (local_day(end, pharmacy.tz) - first).days
+    # Each local midnight after the first, in UTC: an entry's day is how many of them it is past (a bisection,
+    # not a time-zone conversion per entry).
+    midnights = [datetime.combine(first + timedelta(days=i), time(0), tzinfo=pharmacy.tz) for i in range(1, days)]
     moved: dict[int, list[int]] = defaultdict(lambda: [0] * days)
     m = r.MovementRow
     q = select(m.medicine_id, m.occurred_at, m.quantity).where(
         m.pharmacy_id == pharmacy.id, m.book == Book.STOCK.value, m.occurred_at >= start, m.occurred_at < end
     )
     for medicine_id, at, quantity in uow.session.execute(q):
-        index = min(max((local_day(_aware(at), pharmacy.tz) - first).days, 0), days - 1)
-        moved[medicine_id][index] += quantity
+        moved[medicine_id][bisect_right(midnights, _aware(at))] += quantity
     opening: dict[int, int] = defaultdict(int)
     for f in figures:
         opening[f.medicine_id] += f.opening
