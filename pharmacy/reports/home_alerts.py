@@ -8,24 +8,26 @@ home screen stays fast on a long register.
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import Engine
 
 from pharmacy.domain.duties import DUTY_LABEL
-from pharmacy.domain.profile import Profile
 from pharmacy.domain.quantity import format_quantity
 from pharmacy.domain.reference import Medicine, Pharmacy
 from pharmacy.domain.timing import local_day
 from pharmacy.reports import disposal, home
 from pharmacy.reports.count_sheet import CountRecord
 from pharmacy.reports.home import Alert
+from pharmacy.rules.facts import BalanceCheckFacts, MedicineFacts
+from pharmacy.rules.packs import PACKS
+from pharmacy.rules.params import Params
 
 
 def custody_alerts(
-    engine: Engine, pharmacy: Pharmacy, now: datetime, *, count: CountRecord | None, check_days: int | None
+    engine: Engine, pharmacy: Pharmacy, now: datetime, *, count: CountRecord | None, params: Params
 ) -> list[Alert]:
-    """`count`: the latest count; `check_days`: UK-10's period (uk.balance_check_days) on the UK profile."""
+    """`count`: the latest count; `params`: the pharmacy's rule parameters (UK-10's period among them)."""
     today = local_day(now, pharmacy.tz)
     held = disposal.held_lots(engine, pharmacy, today)
     alerts = _losses(engine, pharmacy, now)
@@ -41,9 +43,9 @@ def custody_alerts(
     if count is not None and not count.finished:
         started = local_day(count.started_at, pharmacy.tz).isoformat()
         alerts.append(Alert("count_open", f"{count.counted}/{count.expected}", started))
-    if check_days is not None and pharmacy.profile is Profile.UK:
+    if PACKS[pharmacy.profile].balance_check:
         stocked = {x.medicine for x in disposal.held_lots(engine, pharmacy, today, every_batch=True) if x.stock}
-        alerts += _unchecked(engine, pharmacy, now, stocked, check_days)
+        alerts += _unchecked(engine, pharmacy, today, stocked, params)
     return alerts
 
 
@@ -60,13 +62,14 @@ def _losses(engine: Engine, pharmacy: Pharmacy, now: datetime) -> list[Alert]:
 
 
 def _unchecked(
-    engine: Engine, pharmacy: Pharmacy, now: datetime, stocked: Collection[Medicine], days: int
+    engine: Engine, pharmacy: Pharmacy, today: date, stocked: Collection[Medicine], params: Params
 ) -> list[Alert]:
-    """UK-10 (GPhC practice, NICE NG46): each medicine held is balance-checked at least every `days` days."""
+    """What the pack's balance-check rule says of each medicine held (UK-10: checked every 7 days)."""
     last = home.last_counted(engine, pharmacy.id)
-    today, out = local_day(now, pharmacy.tz), []
+    out = []
     for med in sorted(stocked, key=lambda m: m.code):
         checked = local_day(last[med.id], pharmacy.tz) if med.id in last else None
-        if checked is None or (today - checked).days > days:
+        facts = BalanceCheckFacts(MedicineFacts(med.code, med.form, None), today, checked)
+        if PACKS[pharmacy.profile].check_balance_check(facts, params):
             out.append(Alert("balance_unchecked", med.display_name, checked.isoformat() if checked else "—"))
     return out

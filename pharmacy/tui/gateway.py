@@ -30,7 +30,7 @@ from pharmacy.reports.monthly_model import LossStatus, MonthlyReport
 from pharmacy.reports.reconcile import Reconciliation, reconcile_prescriptions
 from pharmacy.reports.register import RegisterFilter, RegisterLine, register_page
 from pharmacy.reports.stock import StockLine, stock_lines
-from pharmacy.rules.params import defaults
+from pharmacy.rules.params import Params, defaults
 from pharmacy.rules.second_person import second_person_required
 from pharmacy.schemas.scan import Scan, read_scan
 from pharmacy.services import close, counts, destruction, holds, losses, movements, reference
@@ -164,7 +164,7 @@ class Counter:
         lots = [(s.medicine.display_name, s.batch, s.expiry, s.stock) for s in stock]
         alerts = home.expiry_alerts(lots, now.astimezone(tz).date())
         alerts += [home.Alert("month_open", month, "") for month in home.open_months(engine, pid, now, tz)]
-        alerts += custody_alerts(engine, self.pharmacy, now, count=self._latest_count(), check_days=self._check_days())
+        alerts += custody_alerts(engine, self.pharmacy, now, count=self._latest_count(), params=self._params())
         return self._slow(
             HomeData(
                 stock,
@@ -203,10 +203,9 @@ class Counter:
             latest = sheets.count_history(uow, self.pharmacy.id, limit=1)
         return latest[0] if latest else None
 
-    def _check_days(self) -> int | None:
-        """UK-10: the days allowed between balance checks (the pharmacy's setting, else the pack's)."""
-        params = self.ctx.rule_params or defaults(self.pharmacy.profile)
-        return params.number("uk.balance_check_days") if "uk.balance_check_days" in params.values else None
+    def _params(self) -> Params:
+        """The pharmacy's rule parameters: its settings over its pack's defaults."""
+        return self.ctx.rule_params or defaults(self.pharmacy.profile)
 
     # returns, destruction, close
     def take_back(self, actor: Actor, command: PatientReturnCommand) -> Recorded:
