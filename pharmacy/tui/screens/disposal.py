@@ -42,7 +42,7 @@ from pharmacy.tui.screens.disposal_dialogs import (
 from pharmacy.tui.screens.disposal_rows import duty_rows, held_cells
 from pharmacy.tui.widgets.columns import add_columns
 from pharmacy.tui.widgets.form import Field, clear_errors, show_error
-from pharmacy.tui.widgets.matches import MedicineMatches
+from pharmacy.tui.widgets.matches import MedicineMatches, take_match
 
 HELD_COLUMNS = ((N_("Medicine"), 18), (N_("Batch"), 8), (N_("Expiry"), 10), (N_("Stock"), 9),
                 (N_("Returns"), 9), (N_("Status"), 27), (N_("Application (CN)"), 22))  # fmt: skip
@@ -270,16 +270,9 @@ class DisposalScreen(CounterScreen[None]):
         guarded(self, lambda: self.counter.resolve(text), lambda found: Resolved(*found))
 
     def on_resolved(self, message: Resolved) -> None:
-        clear_errors(self)
-        scan, matches = message.scan, message.matches
-        if not matches:
-            show_error(self, UnknownMedicine(key=scan.raw), UnknownMedicine(key=scan.raw).render(self.t))
-            return
-        self.scan = scan if scan.kind in ("gs1", "gtin") else None
-        if len(matches) == 1:
-            self._choose(matches[0])
-        else:
-            self.query_one("#matches", MedicineMatches).show(matches)
+        if message.matches:  # the choice reads the scan (its batch)
+            self.scan = message.scan if message.scan.kind in ("gs1", "gtin") else None
+        take_match(self, message, self._choose, self.t)
 
     def on_medicine_matches_picked(self, message: MedicineMatches.Picked) -> None:
         medicine = self.counter.medicine(message.medicine_id)

@@ -28,7 +28,7 @@ from pharmacy.tui.base import CounterScreen
 from pharmacy.tui.errors import guarded
 from pharmacy.tui.messages import EntryRecorded, Failed, Refused, Resolved
 from pharmacy.tui.widgets.form import Field, clear_errors, show_error
-from pharmacy.tui.widgets.matches import MedicineMatches
+from pharmacy.tui.widgets.matches import MedicineMatches, take_match
 
 
 @dataclass
@@ -122,14 +122,9 @@ class ReceiveScreen(CounterScreen[None]):
             self.set_status(self.t("Trace code {code} noted; now search the medicine by name.").format(code=scan.raw))
             self.query_one("#scan", Input).value = ""
             return
-        if not matches:
-            show_error(self, UnknownMedicine(key=scan.raw), UnknownMedicine(key=scan.raw).render(self.t))
-            return
-        self.scan = scan if scan.kind in ("gs1", "gtin") else None
-        if len(matches) == 1:
-            self._choose(matches[0])
-            return
-        self.query_one("#matches", MedicineMatches).show(matches)
+        if matches:  # the choice reads the scan (its batch and expiry)
+            self.scan = scan if scan.kind in ("gs1", "gtin") else None
+        take_match(self, message, self._choose, self.t)
 
     def on_medicine_matches_picked(self, message: MedicineMatches.Picked) -> None:
         medicine = self.counter.medicine(message.medicine_id)

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from textual.message import Message
+from textual.screen import Screen
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from pharmacy.domain.errors import UnknownMedicine
 from pharmacy.domain.reference import Medicine
 from pharmacy.tui.base import jurisdiction_of
+from pharmacy.tui.messages import Resolved
+from pharmacy.tui.widgets.form import clear_errors, show_error
 
 
 class MedicineMatches(OptionList):
@@ -35,3 +41,21 @@ class MedicineMatches(OptionList):
         event.stop()
         self.display = False
         self.post_message(self.Picked(int(event.option.id or 0)))
+
+
+def take_match(
+    screen: Screen[Any], found: Resolved, choose: Callable[[Medicine], None], t: Callable[[str], str]
+) -> bool:
+    """What a scan or a typed name found: one medicine is chosen, several are listed to pick from, none is said
+    beside the scan. True when the scan may be kept (it named a medicine)."""
+    clear_errors(screen)
+    scan, matches = found.scan, found.matches
+    if not matches:
+        error = UnknownMedicine(key=scan.raw)
+        show_error(screen, error, error.render(t))
+        return False
+    if len(matches) == 1:
+        choose(matches[0])
+    else:
+        screen.query_one("#matches", MedicineMatches).show(matches)
+    return True
